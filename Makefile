@@ -1,0 +1,58 @@
+# Verbund: two set-up commands, `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Local development defaults; production sets these in the environment instead.
+export DEBUG ?= 1
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test lint bench messages clean system-packages
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 wird benötigt / Python 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@mkdir -p var/mail
+	@echo ""
+	@echo "  Verbund läuft auf http://127.0.0.1:$(PORT)/  (Admin: /admin/, buero@verbund.example / Verbund-Demo-2026)"
+	@echo "  E-Mails landen in $(CURDIR)/var/mail/ und auf der Konsole. Beenden mit Strg-C."
+	@echo ""
+	PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+
+# Browser tests need Chromium, translations need gettext; as root on Debian we install them.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing$$missing with apt"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing (browser tests skip unless REQUIRE_SERVICES=1)"; \
+	  fi; \
+	fi
+
+test: $(VENV)/.installed system-packages
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l de -l en --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var/ $(VENV)

@@ -1,0 +1,225 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Eine E-Mail-Adresse ist erforderlich.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account. The email address is the login; there are no usernames."""
+
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    first_name = models.CharField(_("Vorname"), max_length=150, blank=True)
+    last_name = models.CharField(_("Nachname"), max_length=150, blank=True)
+    language = models.CharField(
+        _("Sprache"), max_length=5, choices=[("de", "Deutsch"), ("en", "English")], default="de"
+    )
+    is_staff = models.BooleanField(
+        _("Koordinierungsstelle"),
+        default=False,
+        help_text=_("Mitarbeitende der Koordinierungsstelle: Zugang zum Verwaltungsbereich."),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    date_joined = models.DateTimeField(_("registriert am"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("Konto")
+        verbose_name_plural = _("Konten")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class District(models.Model):
+    """A Landkreis or Stadtkreis of the network's region."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kurzname"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("Kreis")
+        verbose_name_plural = _("Kreise")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Firm(models.Model):
+    """A member firm (or an applicant for membership)."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Antrag gestellt")
+        ACTIVE = "active", _("Mitglied")
+        DECLINED = "declined", _("abgelehnt")
+
+    class LegalForm(models.TextChoices):
+        GMBH = "GmbH", "GmbH"
+        GMBH_CO_KG = "GmbH & Co. KG", "GmbH & Co. KG"
+        UG = "UG (haftungsbeschränkt)", "UG (haftungsbeschränkt)"
+        AG = "AG", "AG"
+        KG = "KG", "KG"
+        OHG = "OHG", "OHG"
+        EK = "e. K.", "e. K."
+        GBR = "GbR", "GbR"
+        OTHER = "sonstige", _("sonstige")
+
+    class Sector(models.TextChoices):
+        """WZ 2008 sections (Klassifikation der Wirtschaftszweige)."""
+
+        A = "A", _("A – Land- und Forstwirtschaft, Fischerei")
+        B = "B", _("B – Bergbau und Gewinnung von Steinen und Erden")
+        C = "C", _("C – Verarbeitendes Gewerbe")
+        D = "D", _("D – Energieversorgung")
+        E = "E", _("E – Wasserversorgung, Abwasser- und Abfallentsorgung")
+        F = "F", _("F – Baugewerbe")
+        G = "G", _("G – Handel; Instandhaltung und Reparatur von Kraftfahrzeugen")
+        H = "H", _("H – Verkehr und Lagerei")
+        I = "I", _("I – Gastgewerbe")  # noqa: E741
+        J = "J", _("J – Information und Kommunikation")
+        K = "K", _("K – Finanz- und Versicherungsdienstleistungen")
+        L = "L", _("L – Grundstücks- und Wohnungswesen")
+        M = "M", _("M – Freiberufliche, wissenschaftliche und technische Dienstleistungen")
+        N = "N", _("N – Sonstige wirtschaftliche Dienstleistungen")
+        O = "O", _("O – Öffentliche Verwaltung, Verteidigung; Sozialversicherung")  # noqa: E741
+        P = "P", _("P – Erziehung und Unterricht")
+        Q = "Q", _("Q – Gesundheits- und Sozialwesen")
+        R = "R", _("R – Kunst, Unterhaltung und Erholung")
+        S = "S", _("S – Erbringung von sonstigen Dienstleistungen")
+        T = "T", _("T – Private Haushalte")
+        U = "U", _("U – Exterritoriale Organisationen und Körperschaften")
+
+    name = models.CharField(_("Firmenname"), max_length=200)
+    legal_form = models.CharField(_("Rechtsform"), max_length=40, choices=LegalForm.choices)
+    sector = models.CharField(
+        _("Wirtschaftszweig (WZ 2008)"), max_length=1, choices=Sector.choices, default=Sector.C
+    )
+    employee_count = models.PositiveIntegerField(_("Zahl der Beschäftigten"))
+    district = models.ForeignKey(
+        District, verbose_name=_("Kreis"), on_delete=models.PROTECT, related_name="firms"
+    )
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    postal_code = models.CharField(_("PLZ"), max_length=5)
+    city = models.CharField(_("Ort"), max_length=100)
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    website = models.URLField(_("Website"), blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.APPLIED
+    )
+    allow_self_enrolment = models.BooleanField(
+        _("Beschäftigte dürfen sich selbst anmelden"), default=False
+    )
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Mitgliedsunternehmen")
+        verbose_name_plural = _("Mitgliedsunternehmen")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def size_class(self):
+        """EU SME size class by head count."""
+        if self.employee_count < 10:
+            return "micro"
+        if self.employee_count < 50:
+            return "small"
+        if self.employee_count < 250:
+            return "medium"
+        return "large"
+
+
+class Person(models.Model):
+    """Someone who works for a member firm: admin, contact or employee.
+
+    An employee may have no login at all and can still be enrolled; the firm admin
+    acts for them.
+    """
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Firmenadministration")
+        CONTACT = "contact", _("Ansprechperson")
+        EMPLOYEE = "employee", _("Beschäftigte/r")
+
+    firm = models.ForeignKey(
+        Firm, verbose_name=_("Unternehmen"), on_delete=models.PROTECT, related_name="people"
+    )
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("Konto"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.EMPLOYEE)
+    first_name = models.CharField(_("Vorname"), max_length=150)
+    last_name = models.CharField(_("Nachname"), max_length=150)
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    department = models.CharField(_("Abteilung"), max_length=150, blank=True)
+    personnel_number = models.CharField(_("Personalnummer"), max_length=50, blank=True)
+    left_on = models.DateField(_("ausgeschieden am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "email"],
+                condition=~Q(email=""),
+                name="person_unique_email_per_firm",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def has_left(self):
+        return self.left_on is not None

@@ -1,0 +1,80 @@
+"""Email backends.
+
+`QueuedEmailBackend` is what the application uses: it hands each message to the Celery
+worker once the surrounding transaction has committed, so no request waits for SMTP.
+The worker delivers with `settings.VERBUND_DELIVERY_EMAIL_BACKEND`.
+
+`ConsoleAndFileBackend` is the delivery backend of the embedded default: every message
+is printed and also written as an .eml file to `settings.MAIL_DIR`.
+"""
+
+import base64
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.console import EmailBackend as ConsoleBackend
+from django.db import transaction
+from django.utils import timezone
+
+
+def serialize_message(message: EmailMessage) -> dict:
+    """A JSON-safe description of a message, enough to rebuild it in the worker."""
+    attachments = []
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        attachments.append([filename, base64.b64encode(content).decode("ascii"), mimetype])
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+        "alternatives": [list(alt) for alt in getattr(message, "alternatives", [])],
+        "attachments": attachments,
+    }
+
+
+def deserialize_message(data: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        cc=data["cc"],
+        bcc=data["bcc"],
+        reply_to=data["reply_to"],
+        headers=data["headers"],
+    )
+    for content, mimetype in data["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in data["attachments"]:
+        message.attach(filename, base64.b64decode(content), mimetype)
+    return message
+
+
+class QueuedEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        from .tasks import deliver_email
+
+        for message in email_messages:
+            payload = serialize_message(message)
+            transaction.on_commit(lambda payload=payload: deliver_email.delay(payload))
+        return len(email_messages)
+
+
+class ConsoleAndFileBackend(ConsoleBackend):
+    def write_message(self, message):
+        super().write_message(message)
+        mail_dir = Path(settings.MAIL_DIR)
+        mail_dir.mkdir(parents=True, exist_ok=True)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        path = mail_dir / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+        path.write_bytes(message.message().as_bytes())

@@ -1,0 +1,171 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Min, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Enrolment states that hold a seat: a confirmed participant, or a pending offer that
+# keeps a freed seat for the next person on the waiting list.
+SEAT_HOLDING = ("confirmed", "offered")
+ACTIVE = ("confirmed", "offered", "waitlisted")
+
+
+class WorkshopDateQuerySet(models.QuerySet):
+    def with_seat_counts(self):
+        return self.annotate(
+            seats_taken=Count("enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING)),
+            waitlist_length=Count("enrolments", filter=Q(enrolments__status="waitlisted")),
+            first_start=Min("parts__starts_at"),
+        )
+
+    def public_upcoming(self):
+        """Dates the public may see: live series, not cancelled or done, starting later."""
+        return (
+            self.filter(series__live=True)
+            .exclude(status__in=[WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE])
+            .with_seat_counts()
+            .filter(first_start__gte=timezone.now())
+            .select_related("series", "series__topic")
+            .prefetch_related(Prefetch("parts", queryset=DatePart.objects.order_by("starts_at")))
+            .order_by("first_start", "pk")
+        )
+
+
+class WorkshopDate(models.Model):
+    """One run (Termin) of a workshop series; it has one or more parts."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("geplant")
+        OPEN = "open", _("Anmeldung offen")
+        FULL = "full", _("ausgebucht")
+        CANCELLED = "cancelled", _("abgesagt")
+        DONE = "done", _("durchgeführt")
+
+    series = models.ForeignKey(
+        "cms.WorkshopSeriesPage",
+        verbose_name=_("Workshopreihe"),
+        on_delete=models.PROTECT,
+        related_name="dates",
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    capacity = models.PositiveIntegerField(_("Plätze"))
+    firm_limit = models.PositiveIntegerField(
+        _("Plätze je Unternehmen"), null=True, blank=True,
+        help_text=_("Leer lassen, wenn es keine Begrenzung gibt."),
+    )
+    enrolment_deadline = models.DateTimeField(_("Anmeldeschluss"))
+    cancellation_deadline = models.DateTimeField(_("Stornofrist"))
+    offer_hours = models.PositiveIntegerField(
+        _("Gültigkeit eines Nachrückplatzes (Stunden)"), default=48
+    )
+    venue_name = models.CharField(_("Veranstaltungsort"), max_length=200, blank=True)
+    venue_street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    venue_postal_code = models.CharField(_("PLZ"), max_length=5, blank=True)
+    venue_city = models.CharField(_("Ort"), max_length=100, blank=True)
+    venue_accessibility = models.TextField(_("Hinweise zur Barrierefreiheit"), blank=True)
+    district = models.ForeignKey(
+        "members.District", verbose_name=_("Kreis"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="workshop_dates",
+    )
+    online_url = models.URLField(
+        _("Online-Zugang"), blank=True,
+        help_text=_("Nur bestätigte Teilnehmende sehen diesen Link."),
+    )
+    sequence = models.PositiveIntegerField(
+        _("Änderungszähler"), default=0, editable=False,
+        help_text=_("Steigt mit jeder Änderung, die Teilnehmende sehen müssen."),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    objects = WorkshopDateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Termin")
+        verbose_name_plural = _("Termine")
+        ordering = ["enrolment_deadline", "pk"]
+
+    def __str__(self):
+        starts = [part.starts_at for part in self.parts.all()] if self.pk else []
+        when = timezone.localtime(min(starts)).strftime("%d.%m.%Y") if starts else "–"
+        return f"{self.series.title} ({when})"
+
+    @property
+    def venue_address(self):
+        city = f"{self.venue_postal_code} {self.venue_city}".strip()
+        return ", ".join(part for part in (self.venue_name, self.venue_street, city) if part)
+
+    @property
+    def free_seats(self):
+        """Needs with_seat_counts(); a pending offer keeps its seat taken."""
+        return max(self.capacity - self.seats_taken, 0)
+
+
+class DatePart(models.Model):
+    """One meeting of a date, e.g. the second of three half days."""
+
+    date = models.ForeignKey(
+        WorkshopDate, verbose_name=_("Termin"), on_delete=models.CASCADE, related_name="parts"
+    )
+    title = models.CharField(_("Titel"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("Beginn"))
+    ends_at = models.DateTimeField(_("Ende"))
+
+    class Meta:
+        verbose_name = _("Teil")
+        verbose_name_plural = _("Teile")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="datepart_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        start = timezone.localtime(self.starts_at)
+        end = timezone.localtime(self.ends_at)
+        return f"{start:%d.%m.%Y, %H:%M}–{end:%H:%M} Uhr"
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("bestätigt")
+        WAITLISTED = "waitlisted", _("Warteliste")
+        OFFERED = "offered", _("Nachrückplatz angeboten")
+        CANCELLED = "cancelled", _("storniert")
+        DECLINED = "declined", _("Nachrückplatz abgelehnt")
+        EXPIRED = "expired", _("Nachrückplatz verfallen")
+
+    date = models.ForeignKey(
+        WorkshopDate, verbose_name=_("Termin"), on_delete=models.PROTECT,
+        related_name="enrolments",
+    )
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("Person"), on_delete=models.PROTECT,
+        related_name="enrolments",
+    )
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("angemeldet von"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("angemeldet am"), default=timezone.now)
+    offer_expires_at = models.DateTimeField(_("Angebot gültig bis"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Anmeldung")
+        verbose_name_plural = _("Anmeldungen")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "person"],
+                condition=Q(status__in=ACTIVE),
+                name="enrolment_one_active_per_person_and_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.date} ({self.get_status_display()})"
