@@ -51,7 +51,7 @@ lint: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.installed
-	$(BIN)/python manage.py makemessages -l de -l en --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l de -l en --ignore=.venv --ignore=var --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -4,6 +4,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Roles held through Django groups; the office assigns them in the admin (docs/roles.md).
+STAFF_GROUP = "Koordinierungsstelle"
+TRAINER_GROUP = "Trainer"
+ADVISOR_GROUP = "Lotsen"
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -169,6 +174,64 @@ class Firm(models.Model):
         return "large"
 
 
+def managed_firm_ids(user):
+    """Ids of the member firms `user` acts for as firm admin or contact (cached per user)."""
+    cached = getattr(user, "_managed_firm_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Person.objects.filter(
+                user=user,
+                role__in=[Person.Role.ADMIN, Person.Role.CONTACT],
+                left_on__isnull=True,
+                firm__status=Firm.Status.ACTIVE,
+            ).values_list("firm_id", flat=True)
+        )
+        user._managed_firm_ids = cached
+    return cached
+
+
+class FirmScopedQuerySet(models.QuerySet):
+    """The one place that scopes firm data by the requesting user.
+
+    Staff see everything; firm admins and contacts see their own firm; everybody else
+    sees only what belongs to them personally. `firm_field` names the path to the firm,
+    `person_field` the path to the person the row is about.
+    """
+
+    firm_field = "firm"
+    person_field = None
+
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        scope = Q(**{f"{self.firm_field}__in": managed_firm_ids(user)})
+        if self.person_field is not None:
+            scope |= Q(**{f"{self.person_field}__user": user})
+        return self.filter(scope)
+
+    def managed_by(self, user):
+        """Rows `user` may change on the firm's behalf: staff all, firm admins/contacts theirs."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(**{f"{self.firm_field}__in": managed_firm_ids(user)})
+
+
+class PersonQuerySet(FirmScopedQuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(Q(firm__in=managed_firm_ids(user)) | Q(user=user))
+
+    def current(self):
+        return self.filter(left_on__isnull=True)
+
+
 class Person(models.Model):
     """Someone who works for a member firm: admin, contact or employee.
 
@@ -200,6 +263,9 @@ class Person(models.Model):
     personnel_number = models.CharField(_("Personalnummer"), max_length=50, blank=True)
     left_on = models.DateField(_("ausgeschieden am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    erased_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Person")
@@ -223,3 +289,82 @@ class Person(models.Model):
     @property
     def has_left(self):
         return self.left_on is not None
+
+
+class MembershipApplication(models.Model):
+    """What a firm sent with its application for membership, and the office's decision."""
+
+    firm = models.OneToOneField(
+        Firm, verbose_name=_("Unternehmen"), on_delete=models.CASCADE, related_name="application"
+    )
+    contact_first_name = models.CharField(_("Vorname der Ansprechperson"), max_length=150)
+    contact_last_name = models.CharField(_("Nachname der Ansprechperson"), max_length=150)
+    contact_email = models.EmailField(_("E-Mail der Ansprechperson"))
+    contact_phone = models.CharField(_("Telefon der Ansprechperson"), max_length=50, blank=True)
+    consent_text = models.TextField(_("Wortlaut der Einwilligung"))
+    consent_given_at = models.DateTimeField(_("Einwilligung erteilt am"))
+    submitted_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("entschieden von"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    decline_reason = models.TextField(_("Begründung der Ablehnung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Mitgliedsantrag")
+        verbose_name_plural = _("Mitgliedsanträge")
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"{self.firm.name} ({self.submitted_at:%d.%m.%Y})"
+
+
+class InvitationQuerySet(FirmScopedQuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that lets someone create a login for a firm role."""
+
+    firm = models.ForeignKey(
+        Firm, verbose_name=_("Unternehmen"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("Person"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="invitations",
+        help_text=_("Gesetzt, wenn eine bereits erfasste Person einen Zugang bekommt."),
+    )
+    email = models.EmailField(_("E-Mail-Adresse"))
+    role = models.CharField(_("Rolle"), max_length=10, choices=Person.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("eingeladen von"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("erstellt am"), default=timezone.now)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def is_usable(self):
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+

@@ -75,6 +75,6 @@ class ConsoleAndFileBackend(ConsoleBackend):
         super().write_message(message)
         mail_dir = Path(settings.MAIL_DIR)
         mail_dir.mkdir(parents=True, exist_ok=True)
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         path = mail_dir / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         path.write_bytes(message.message().as_bytes())

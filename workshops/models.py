@@ -3,6 +3,10 @@ from django.db import models
 from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+from members.models import FirmScopedQuerySet
 
 # Enrolment states that hold a seat: a confirmed participant, or a pending offer that
 # keeps a freed seat for the next person on the waiting list.
@@ -13,8 +17,12 @@ ACTIVE = ("confirmed", "offered", "waitlisted")
 class WorkshopDateQuerySet(models.QuerySet):
     def with_seat_counts(self):
         return self.annotate(
-            seats_taken=Count("enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING)),
-            waitlist_length=Count("enrolments", filter=Q(enrolments__status="waitlisted")),
+            seats_taken=Count(
+                "enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING), distinct=True
+            ),
+            waitlist_length=Count(
+                "enrolments", filter=Q(enrolments__status="waitlisted"), distinct=True
+            ),
             first_start=Min("parts__starts_at"),
         )
 
@@ -31,7 +39,7 @@ class WorkshopDateQuerySet(models.QuerySet):
         )
 
 
-class WorkshopDate(models.Model):
+class WorkshopDate(ClusterableModel):
     """One run (Termin) of a workshop series; it has one or more parts."""
 
     class Status(models.TextChoices):
@@ -106,7 +114,7 @@ class WorkshopDate(models.Model):
 class DatePart(models.Model):
     """One meeting of a date, e.g. the second of three half days."""
 
-    date = models.ForeignKey(
+    date = ParentalKey(
         WorkshopDate, verbose_name=_("Termin"), on_delete=models.CASCADE, related_name="parts"
     )
     title = models.CharField(_("Titel"), max_length=200, blank=True)
@@ -127,6 +135,11 @@ class DatePart(models.Model):
         start = timezone.localtime(self.starts_at)
         end = timezone.localtime(self.ends_at)
         return f"{start:%d.%m.%Y, %H:%M}–{end:%H:%M} Uhr"
+
+
+class EnrolmentQuerySet(FirmScopedQuerySet):
+    firm_field = "person__firm"
+    person_field = "person"
 
 
 class Enrolment(models.Model):
@@ -154,6 +167,8 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(_("angemeldet am"), default=timezone.now)
     offer_expires_at = models.DateTimeField(_("Angebot gültig bis"), null=True, blank=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Anmeldung")

@@ -1,0 +1,15 @@
+from django.utils.functional import SimpleLazyObject
+
+from .models import managed_firm_ids
+from .services.tokens import can_manage_tokens
+
+
+def member_roles(request):
+    """What the navigation may offer the signed-in user (evaluated only when used)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "manages_firm": SimpleLazyObject(lambda: bool(managed_firm_ids(user))),
+        "may_use_api_tokens": SimpleLazyObject(lambda: can_manage_tokens(user)),
+    }

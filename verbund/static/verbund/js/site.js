@@ -1,0 +1,18 @@
+(function () {
+  "use strict";
+  // Links in an error summary move focus to the field, with its label in view.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    if (!link) {
+      return;
+    }
+    var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!target) {
+      return;
+    }
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + target.id + "']");
+    (label || target).scrollIntoView();
+    target.focus({ preventScroll: true });
+  });
+})();

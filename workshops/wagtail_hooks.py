@@ -1,0 +1,172 @@
+from django.db.models import Count, Min, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .models import SEAT_HOLDING, DatePart, Enrolment, WorkshopDate
+
+
+def dates_with_parts():
+    """Dates ready for str(): series joined, parts prefetched."""
+    return WorkshopDate.objects.select_related("series").prefetch_related(
+        Prefetch("parts", queryset=DatePart.objects.order_by("starts_at"))
+    )
+
+
+def format_start(workshop_date):
+    if workshop_date.first_start is None:
+        return ""
+    return timezone.localtime(workshop_date.first_start).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+class WorkshopDateIndexView(IndexView):
+    def get_base_queryset(self):
+        # distinct=True: the join over the parts would otherwise multiply the counts.
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("series")
+            .prefetch_related(Prefetch("parts", queryset=DatePart.objects.order_by("starts_at")))
+            .annotate(
+                seats_taken=Count(
+                    "enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING), distinct=True
+                ),
+                waitlist_length=Count(
+                    "enrolments", filter=Q(enrolments__status="waitlisted"), distinct=True
+                ),
+                first_start=Min("parts__starts_at"),
+            )
+        )
+
+
+class EnrolmentIndexView(IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("person", "person__firm", "date__series")
+            .prefetch_related(
+                Prefetch("date__parts", queryset=DatePart.objects.order_by("starts_at"))
+            )
+        )
+
+
+class EnrolmentForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].queryset = dates_with_parts()
+        self.fields["person"].queryset = self.fields["person"].queryset.select_related("firm")
+        self.fields["person"].label_from_instance = lambda person: (
+            f"{person.full_name} ({person.firm.name})"
+        )
+
+
+class WorkshopDateViewSet(ModelViewSet):
+    model = WorkshopDate
+    name = "termine"
+    icon = "date"
+    menu_label = _("Termine")
+    menu_order = 100
+    index_view_class = WorkshopDateIndexView
+    list_display = [
+        "series",
+        Column("first_start", label=_("Beginn"), sort_key="first_start", accessor=format_start),
+        "status",
+        "capacity",
+        Column("seats_taken", label=_("belegt"), sort_key="seats_taken"),
+        Column("waitlist_length", label=_("Warteliste"), sort_key="waitlist_length"),
+    ]
+    list_filter = ["status", "series"]
+    ordering = "first_start"
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("series"),
+                FieldPanel("status"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("firm_limit")]),
+            ],
+            heading=_("Termin"),
+        ),
+        InlinePanel(
+            "parts",
+            label=_("Teile"),
+            min_num=1,
+            panels=[
+                FieldPanel("title"),
+                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+            ],
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("enrolment_deadline"), FieldPanel("cancellation_deadline")]
+                ),
+                FieldPanel("offer_hours"),
+            ],
+            heading=_("Fristen"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_street"),
+                FieldRowPanel([FieldPanel("venue_postal_code"), FieldPanel("venue_city")]),
+                FieldPanel("district"),
+                FieldPanel("venue_accessibility"),
+                FieldPanel("online_url"),
+            ],
+            heading=_("Ort"),
+        ),
+    ]
+
+
+class EnrolmentViewSet(ModelViewSet):
+    model = Enrolment
+    name = "anmeldungen"
+    icon = "list-ul"
+    menu_label = _("Anmeldungen")
+    menu_order = 200
+    index_view_class = EnrolmentIndexView
+    list_display = [
+        "person",
+        Column("firm", label=_("Unternehmen"), accessor="person.firm"),
+        "date",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["person__first_name", "person__last_name", "person__firm__name"]
+    ordering = "-created_at"
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            FieldPanel("date"),
+            FieldPanel("person"),
+            FieldRowPanel([FieldPanel("status"), FieldPanel("offer_expires_at")]),
+            FieldPanel("enrolled_by"),
+            FieldPanel("created_at"),
+        ],
+        base_form_class=EnrolmentForm,
+    )
+
+
+class WorkshopsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Workshops")
+    menu_icon = "calendar-alt"
+    menu_order = 220
+    items = (WorkshopDateViewSet, EnrolmentViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_workshops_viewsets():
+    return WorkshopsViewSetGroup()
