@@ -13,6 +13,7 @@ from pydantic import ConfigDict, field_validator
 
 from members.models import Firm, Person, managed_firm_ids
 from members.services.audit import record
+from members.services.people import email_taken
 
 router = Router(tags=["Personen"])
 
@@ -178,13 +179,8 @@ def _duplicate_email():
     )
 
 
-def _check_unique_email(firm_id, email, exclude_pk=None):
-    if not email:
-        return
-    others = Person.objects.filter(firm_id=firm_id, email__iexact=email)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    if others.exists():
+def _check_unique_email(firm_id, email, exclude=None):
+    if email_taken(firm_id, email, exclude=exclude):
         raise _duplicate_email()
 
 
@@ -302,7 +298,7 @@ def update_employee(request, person_id: int, payload: EmployeePatch):
         })
     changed = [field for field, value in changes.items() if getattr(person, field) != value]
     if "email" in changed:
-        _check_unique_email(person.firm_id, changes["email"], exclude_pk=person.pk)
+        _check_unique_email(person.firm_id, changes["email"], exclude=person)
     if changed:
         left_before = person.left_on
         for field in changed:

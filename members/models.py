@@ -174,20 +174,33 @@ class Firm(models.Model):
         return "large"
 
 
-def managed_firm_ids(user):
-    """Ids of the member firms `user` acts for as firm admin or contact (cached per user)."""
-    cached = getattr(user, "_managed_firm_ids", None)
+def firm_roles(user):
+    """{firm id: role} for the active member firms `user` acts for (cached on the user).
+
+    Only admins and contacts act for a firm; a person who has left acts for nobody.
+    """
+    cached = getattr(user, "_firm_roles", None)
     if cached is None:
-        cached = frozenset(
+        cached = dict(
             Person.objects.filter(
                 user=user,
                 role__in=[Person.Role.ADMIN, Person.Role.CONTACT],
                 left_on__isnull=True,
                 firm__status=Firm.Status.ACTIVE,
-            ).values_list("firm_id", flat=True)
+            ).values_list("firm_id", "role")
         )
-        user._managed_firm_ids = cached
+        user._firm_roles = cached
     return cached
+
+
+def managed_firm_ids(user):
+    """Ids of the member firms `user` acts for as firm admin or contact."""
+    return frozenset(firm_roles(user))
+
+
+def administered_firm_ids(user):
+    """Ids of the member firms `user` administers (role admin)."""
+    return frozenset(firm for firm, role in firm_roles(user).items() if role == Person.Role.ADMIN)
 
 
 class FirmScopedQuerySet(models.QuerySet):

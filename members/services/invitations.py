@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Firm, Invitation, Person
+from members.models import Firm, Invitation, Person, administered_firm_ids
 
 from .audit import record
 
@@ -180,17 +180,7 @@ def administered_firm(user):
     """The active member firm `user` administers (role admin), or None."""
     if not user.is_authenticated:
         return None
-    person = (
-        Person.objects.select_related("firm")
-        .filter(
-            user=user,
-            role=Person.Role.ADMIN,
-            left_on__isnull=True,
-            firm__status=Firm.Status.ACTIVE,
-        )
-        .first()
-    )
-    return person.firm if person else None
+    return Firm.objects.filter(pk__in=administered_firm_ids(user)).order_by("pk").first()
 
 
 def accounts_for_email(email):

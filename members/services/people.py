@@ -39,6 +39,7 @@ def people_of(user, firm):
 
 
 def email_taken(firm, email, exclude=None):
+    """Whether another person of `firm` (an instance or id) already has `email`."""
     if not email:
         return False
     people = Person.objects.filter(firm=firm, email__iexact=email)

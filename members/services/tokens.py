@@ -4,7 +4,7 @@ stored as a digest only, revoked by their owner."""
 from django.db import transaction
 from wagtail.models import APIToken
 
-from members.models import Firm, Person
+from members.models import administered_firm_ids
 
 from .audit import record
 
@@ -15,14 +15,7 @@ def can_manage_tokens(user):
     """Firm admins of a member firm and the coordination office may hold API tokens."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
-    return Person.objects.filter(
-        user=user,
-        role=Person.Role.ADMIN,
-        left_on__isnull=True,
-        firm__status=Firm.Status.ACTIVE,
-    ).exists()
+    return user.is_staff or bool(administered_firm_ids(user))
 
 
 def tokens_of(user):
