@@ -6,6 +6,7 @@ PORT ?= 8000
 # Local development defaults; production sets these in the environment instead.
 export DEBUG ?= 1
 export PYTHONUNBUFFERED := 1
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint bench messages clean system-packages
 
