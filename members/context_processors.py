@@ -1,6 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import managed_firm_ids
+from cms.services.advice import works_on_advice
+
+from .models import TRAINER_GROUP, managed_firm_ids
 from .services.tokens import can_manage_tokens
 
 
@@ -12,4 +14,8 @@ def member_roles(request):
     return {
         "manages_firm": SimpleLazyObject(lambda: bool(managed_firm_ids(user))),
         "may_use_api_tokens": SimpleLazyObject(lambda: can_manage_tokens(user)),
+        "is_advisor": SimpleLazyObject(lambda: works_on_advice(user)),
+        "is_trainer": SimpleLazyObject(
+            lambda: user.is_staff or user.groups.filter(name=TRAINER_GROUP).exists()
+        ),
     }

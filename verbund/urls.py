@@ -23,7 +23,9 @@ urlpatterns = [
     path("dokumente/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("", include("members.urls")),
+    path("beratung/", include("cms.urls")),
     path("konto/", include("allauth.urls")),
+    path("trainer/", include("workshops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}),
 ]

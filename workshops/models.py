@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from members.models import FirmScopedQuerySet
+from members.models import TRAINER_GROUP, FirmScopedQuerySet
 
 # Enrolment states that hold a seat: a confirmed participant, or a pending offer that
 # keeps a freed seat for the next person on the waiting list.
@@ -80,6 +80,11 @@ class WorkshopDate(ClusterableModel):
     online_url = models.URLField(
         _("Online-Zugang"), blank=True,
         help_text=_("Nur bestätigte Teilnehmende sehen diesen Link."),
+    )
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("Trainer/innen"), blank=True,
+        related_name="trained_dates", limit_choices_to={"groups__name": TRAINER_GROUP},
+        help_text=_("Sie sehen die Teilnehmenden dieses Termins und erfassen die Anwesenheit."),
     )
     sequence = models.PositiveIntegerField(
         _("Änderungszähler"), default=0, editable=False,
@@ -184,3 +189,65 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.date} ({self.get_status_display()})"
+
+
+class Attendance(models.Model):
+    """Whether a confirmed participant took part in one part of a date."""
+
+    class Status(models.TextChoices):
+        ATTENDED = "attended", _("anwesend")
+        NO_SHOW = "no_show", _("nicht erschienen")
+        EXCUSED = "excused", _("entschuldigt")
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("Anmeldung"), on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    part = models.ForeignKey(
+        DatePart, verbose_name=_("Teil"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    status = models.CharField(_("Anwesenheit"), max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("erfasst von"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("erfasst am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Anwesenheit")
+        verbose_name_plural = _("Anwesenheiten")
+        ordering = ["part__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "part"], name="attendance_one_per_enrolment_and_part"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment.person} – {self.part} ({self.get_status_display()})"
+
+
+class EnrolmentLog(models.Model):
+    """One state change of an enrolment: who, when, from, to, why."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("Anmeldung"), on_delete=models.CASCADE, related_name="log"
+    )
+    from_status = models.CharField(
+        _("vorher"), max_length=10, choices=Enrolment.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("nachher"), max_length=10, choices=Enrolment.Status.choices)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("durch"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    reason = models.TextField(_("Grund"), blank=True)
+    created_at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Statuswechsel einer Anmeldung")
+        verbose_name_plural = _("Statuswechsel von Anmeldungen")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.enrolment_id}: {self.from_status or '–'} → {self.to_status}"

@@ -1,3 +1,4 @@
+from django import forms
 from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +96,7 @@ class WorkshopDateViewSet(ModelViewSet):
                 FieldPanel("series"),
                 FieldPanel("status"),
                 FieldRowPanel([FieldPanel("capacity"), FieldPanel("firm_limit")]),
+                FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("Termin"),
         ),

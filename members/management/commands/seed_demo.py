@@ -25,6 +25,9 @@ from wagtail.models import (
 )
 
 from cms.models import (
+    AdviceRequest,
+    ContactPointIndexPage,
+    ContactPointPage,
     HomePage,
     OfficeSettings,
     StandardPage,
@@ -32,6 +35,7 @@ from cms.models import (
     WorkshopSeriesIndexPage,
     WorkshopSeriesPage,
 )
+from cms.services.advice import CONSENT_TEXT as ADVICE_CONSENT_TEXT
 from members.models import (
     ADVISOR_GROUP,
     STAFF_GROUP,
@@ -53,6 +57,96 @@ BERLIN = ZoneInfo("Europe/Berlin")
 CHATTY_LOGGERS = ["wagtail", "django_tasks"]
 PROJECT_APPS = ["members", "cms", "workshops", "tasks"]
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+DEMO_CONTACT_POINTS = [
+    {
+        "slug": "ihk-esslingen-nuertingen",
+        "title": "IHK-Bezirkskammer Esslingen-Nürtingen",
+        "organisation": "Industrie- und Handelskammer Region Stuttgart",
+        "street": "Fabrikstraße 1",
+        "postal_code": "73728",
+        "city": "Esslingen am Neckar",
+        "district": "esslingen",
+        "phone": "0711 39007-100",
+        "email": "weiterbildung@ihk-es.example",
+        "opening_hours": "Mo–Do 8:30–16:30 Uhr\nFr 8:30–13:00 Uhr\nTermine nach Vereinbarung",
+        "contact_person": "Sabine Krämer",
+        "accessibility_notes": "Stufenloser Zugang über den Hof, Aufzug in alle Etagen.",
+        "topics": ["robotik", "3d-druck", "ki-im-betrieb"],
+        "advisor": True,
+    },
+    {
+        "slug": "agentur-fuer-arbeit-ludwigsburg",
+        "title": "Agentur für Arbeit Ludwigsburg – Arbeitgeber-Service",
+        "organisation": "Agentur für Arbeit Ludwigsburg",
+        "street": "Stuttgarter Straße 53",
+        "postal_code": "71638",
+        "city": "Ludwigsburg",
+        "district": "ludwigsburg",
+        "phone": "07141 137-200",
+        "email": "arbeitgeber-service@afa-lb.example",
+        "opening_hours": "Mo–Fr 8:00–12:30 Uhr\nDo zusätzlich 14:00–18:00 Uhr",
+        "contact_person": "Murat Yılmaz",
+        "accessibility_notes": "Barrierefreier Eingang, Behindertenparkplätze vor dem Haus.",
+        "topics": ["digitale-lerneinheiten", "ki-im-betrieb"],
+        "advisor": False,
+    },
+    {
+        "slug": "gewerkschaftsbuero-goeppingen",
+        "title": "Weiterbildungsberatung im Gewerkschaftshaus Göppingen",
+        "organisation": "Bildungswerk der Gewerkschaften Filstal e. V.",
+        "street": "Schillerplatz 4",
+        "postal_code": "73033",
+        "city": "Göppingen",
+        "district": "goeppingen",
+        "phone": "07161 96543-0",
+        "email": "beratung@gewerkschaftshaus-gp.example",
+        "opening_hours": "Di und Do 9:00–17:00 Uhr\nMi 13:00–18:00 Uhr",
+        "contact_person": "Elke Hartmann",
+        "accessibility_notes": "Beratungsraum im Erdgeschoss, eine Stufe am Eingang "
+                               "(Rampe auf Nachfrage).",
+        "topics": ["robotik", "digitale-lerneinheiten"],
+        "advisor": False,
+    },
+]
+DEMO_ADVICE_REQUESTS = [
+    {
+        "contact_point": "ihk-esslingen-nuertingen",
+        "name": "Petra Langenbach",
+        "firm_name": "Langenbach Drehteile GmbH",
+        "email": "p.langenbach@langenbach-drehteile.example",
+        "phone": "0711 3456789",
+        "topic": "robotik",
+        "message": "Wir überlegen, einen kollaborierenden Roboter an einer Drehmaschine "
+                   "einzusetzen. Welche Schulungen brauchen unsere Einrichter, und gibt es "
+                   "dafür Fördermittel?",
+        "status": "new",
+        "days_ago": 1,
+    },
+    {
+        "contact_point": "ihk-esslingen-nuertingen",
+        "name": "Dieter Brenner",
+        "firm_name": "",
+        "email": "",
+        "phone": "07022 44556",
+        "topic": "3d-druck",
+        "message": "Ich bin Meister in einem kleinen Modellbaubetrieb und möchte mich zum "
+                   "3D-Druck weiterbilden. Bitte rufen Sie mich vormittags an.",
+        "status": "in_progress",
+        "days_ago": 6,
+    },
+    {
+        "contact_point": "agentur-fuer-arbeit-ludwigsburg",
+        "name": "Ayşe Demir",
+        "firm_name": "Demir Blechbearbeitung e. K.",
+        "email": "info@demir-blech.example",
+        "phone": "",
+        "topic": "ki-im-betrieb",
+        "message": "Gibt es eine Förderung für die Weiterbildung unserer Beschäftigten "
+                   "zum Thema KI in der Arbeitsvorbereitung?",
+        "status": "done",
+        "days_ago": 20,
+    },
+]
 COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image", "delete_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document", "delete_document"],
@@ -130,6 +224,8 @@ class Command(BaseCommand):
             self.seed_staff_group(staff, pages["home"])
             self.seed_dates(pages["series"], districts, firms)
             self.seed_role_groups()
+            self.seed_trainer(pages["series"])
+            self.seed_contact_points(districts, topics, pages["home"])
             self.seed_application(firms)
             self.seed_invitation(firms)
 
@@ -274,6 +370,67 @@ class Command(BaseCommand):
         for name in (TRAINER_GROUP, ADVISOR_GROUP):
             _group, created = Group.objects.get_or_create(name=name)
             self.created["Gruppen"] += created
+
+    def seed_trainer(self, series_pages):
+        """The robotics trainer: sees the participants of the robotics dates."""
+        trainer = self.ensure_user(
+            "trainer@verbund.example", "Florian", "Haag", "Trainer/in (Robotik)"
+        )
+        trainer.groups.add(Group.objects.get(name=TRAINER_GROUP))
+        robotics = WorkshopDate.objects.filter(series=series_pages["robotik"])
+        trainer.trained_dates.add(*robotics)
+
+    def seed_contact_points(self, districts, topics, home):
+        """The Lotsennetzwerk: three contact points, one advisor, a few advice requests."""
+        index = self.ensure_page(
+            home, ContactPointIndexPage, "anlaufstellen",
+            {
+                "title": "Anlaufstellen",
+                "show_in_menus": True,
+                "intro": "<p>Unsere Lotsinnen und Lotsen beraten kleine und mittlere "
+                         "Unternehmen vor Ort zu Weiterbildung und Förderung – kostenlos "
+                         "und neutral.</p>",
+            },
+        )
+        advisor = self.ensure_user(
+            "lotse@verbund.example", "Tobias", "Reinhardt", "Lotse/Lotsin"
+        )
+        advisor.groups.add(Group.objects.get(name=ADVISOR_GROUP))
+        points = {}
+        for spec in DEMO_CONTACT_POINTS:
+            spec = dict(spec)
+            slug = spec.pop("slug")
+            district = districts[spec.pop("district")]
+            topic_slugs = spec.pop("topics")
+            has_advisor = spec.pop("advisor")
+            existing = index.get_children().filter(slug=slug).first()
+            if existing is not None:
+                points[slug] = existing.specific
+                continue
+            page = ContactPointPage(slug=slug, district=district, **spec)
+            page.topics = [topics[topic] for topic in topic_slugs]
+            page.advisors = [advisor] if has_advisor else []
+            index.add_child(instance=page)
+            page.save_revision().publish()
+            self.created["Seiten"] += 1
+            points[slug] = page
+        for spec in DEMO_ADVICE_REQUESTS:
+            spec = dict(spec)
+            point = points[spec.pop("contact_point")]
+            received = self.now - timedelta(days=spec.pop("days_ago"))
+            topic = topics[spec.pop("topic")]
+            _request, created = AdviceRequest.objects.get_or_create(
+                contact_point=point,
+                name=spec.pop("name"),
+                defaults={
+                    **spec,
+                    "topic": topic,
+                    "consent_text": str(ADVICE_CONSENT_TEXT),
+                    "consent_given_at": received,
+                    "created_at": received,
+                },
+            )
+            self.created["Beratungsanfragen"] += created
 
     def seed_application(self, firms):
         firm, _admin, _employees = firms[content.APPLICANT["name"]]

@@ -1,0 +1,128 @@
+"""Advice requests: anyone asks a contact point for advice, its advisors work the queue."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cms.models import AdviceNote, AdviceRequest
+from members.models import ADVISOR_GROUP
+from members.services.audit import record
+
+CONSENT_VERSION = "2026-01"
+CONSENT_TEXT = gettext_lazy(
+    "Ich willige ein, dass die gewählte Anlaufstelle und die Koordinierungsstelle des "
+    "Weiterbildungsverbunds meine Angaben in dieser Anfrage speichern und verarbeiten, um "
+    "mich zu beraten und mit mir Kontakt aufzunehmen. Die Daten werden nicht an Dritte "
+    "weitergegeben. Ich kann diese Einwilligung jederzeit mit Wirkung für die Zukunft per "
+    "E-Mail an die Koordinierungsstelle widerrufen."
+)
+
+
+class AdviceError(Exception):
+    """A change that cannot be made; the message is for the user."""
+
+
+def _render_mail(template, context):
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"cms/advice/email/{template}_subject.txt", context)
+        body = render_to_string(f"cms/advice/email/{template}.txt", context)
+    return subject.strip(), body
+
+
+@transaction.atomic
+def submit_request(*, name, email, phone, message, contact_point, topic=None, firm_name=""):
+    """Store a request for `contact_point`, confirm it to the sender and tell the advisors.
+
+    At least one way to reply (email or phone) is required. The consent text shown on the
+    form is stored verbatim with the time of consent.
+    """
+    email = (email or "").strip().lower()
+    phone = (phone or "").strip()
+    if not email and not phone:
+        raise AdviceError(
+            _("Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an, damit wir "
+              "Sie erreichen können.")
+        )
+    advice_request = AdviceRequest.objects.create(
+        name=name.strip(),
+        firm_name=(firm_name or "").strip(),
+        email=email,
+        phone=phone,
+        topic=topic,
+        message=message.strip(),
+        contact_point=contact_point,
+        consent_text=str(CONSENT_TEXT),
+        consent_given_at=timezone.now(),
+    )
+    record(advice_request, "verbund.advice.submitted", contact_point=contact_point.pk,
+           consent_version=CONSENT_VERSION)
+
+    context = {"advice_request": advice_request, "contact_point": contact_point}
+    if email:
+        subject, body = _render_mail("confirmation", context)
+        send_mail(subject, body, None, [email])
+    advisor_emails = list(
+        contact_point.advisors.filter(is_active=True).values_list("email", flat=True)
+    )
+    if advisor_emails:
+        context["queue_url"] = settings.SITE_URL + reverse(
+            "cms:advice_request", args=[advice_request.pk]
+        )
+        subject, body = _render_mail("new_request", context)
+        send_mail(subject, body, None, advisor_emails)
+    return advice_request
+
+
+def _visible(advice_request, by_user):
+    """The request locked for change, if `by_user` may work on it."""
+    found = (
+        AdviceRequest.objects.for_user(by_user).filter(pk=advice_request.pk)
+        .values_list("pk", flat=True).first()
+    )
+    if found is None:
+        raise AdviceError(_("Sie dürfen diese Anfrage nicht bearbeiten."))
+    return AdviceRequest.objects.select_for_update().get(pk=found)
+
+
+@transaction.atomic
+def change_status(advice_request, status, by_user):
+    if status not in AdviceRequest.Status.values:
+        raise AdviceError(_("Bitte wählen Sie einen gültigen Status."))
+    locked = _visible(advice_request, by_user)
+    if locked.status == status:
+        return locked
+    previous = locked.status
+    locked.status = status
+    locked.save(update_fields=["status"])
+    record(locked, "verbund.advice.status", user=by_user, previous=previous, status=status)
+    return locked
+
+
+@transaction.atomic
+def add_note(advice_request, text, by_user):
+    text = (text or "").strip()
+    if not text:
+        raise AdviceError(_("Bitte schreiben Sie eine Notiz."))
+    locked = _visible(advice_request, by_user)
+    note = AdviceNote.objects.create(request=locked, author=by_user, text=text)
+    record(locked, "verbund.advice.note", user=by_user, note=note.pk)
+    return note
+
+
+def works_on_advice(user):
+    """Whether `user` has an advice queue: the office and the advisors of contact points."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.groups.filter(name=ADVISOR_GROUP).exists()
+
+
+def queue(user, status=None):
+    requests = AdviceRequest.objects.for_user(user).select_related("contact_point", "topic")
+    if status:
+        requests = requests.filter(status=status)
+    return requests

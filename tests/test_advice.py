@@ -1,0 +1,340 @@
+"""Contact points and advice requests: the public form, the advisors' queue, the rights."""
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import ModelLogEntry
+
+from cms.models import AdviceNote, AdviceRequest, ContactPointIndexPage, ContactPointPage
+from members.models import Person
+
+from .factories import DistrictFactory, FirmFactory, PersonFactory, TopicFactory, UserFactory
+
+QUEUE = "/beratung/anfragen/"
+FORM = "/beratung/anfrage/"
+LOGIN_PATHS = ("/konto/login/",)
+
+
+def advisor_user(**kwargs):
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get_or_create(name="Lotsen")[0])
+    return user
+
+
+def contact_point(index, title, district, advisors=(), topics=(), **fields):
+    page = ContactPointPage(
+        title=title,
+        organisation=fields.pop("organisation", "Bildungsberatung e. V."),
+        street="Marktplatz 1",
+        postal_code="73728",
+        city=fields.pop("city", "Esslingen am Neckar"),
+        district=district,
+        phone="0711 123456",
+        opening_hours="Mo–Do 9:00–16:00 Uhr\nFr 9:00–12:00 Uhr",
+        contact_person="Sabine Krämer",
+        **fields,
+    )
+    page.topics = list(topics)
+    page.advisors = list(advisors)
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def make_request(point, **fields):
+    values = {
+        "name": "Petra Langenbach",
+        "email": "p.langenbach@drehteile.example",
+        "message": "Wir suchen eine Schulung zur Roboterprogrammierung.",
+        "consent_text": "Einwilligung",
+        "consent_given_at": "2026-01-05T10:00:00+01:00",
+    }
+    values.update(fields)
+    return AdviceRequest.objects.create(contact_point=point, **values)
+
+
+@pytest.fixture
+def lotsen(db):
+    from .factories import home_page
+
+    index = ContactPointIndexPage(title="Anlaufstellen", slug="anlaufstellen")
+    home_page().add_child(instance=index)
+    index.save_revision().publish()
+    esslingen = DistrictFactory(name="Esslingen", slug="esslingen")
+    goeppingen = DistrictFactory(name="Göppingen", slug="goeppingen")
+    robotik = TopicFactory(name="Robotik", slug="robotik")
+    advisor = advisor_user(email="lotse@verbund.example")
+    other_advisor = advisor_user(email="lotsin@verbund.example")
+    own = contact_point(index, "IHK Esslingen", esslingen, advisors=[advisor], topics=[robotik])
+    other = contact_point(
+        index, "Gewerkschaftshaus Göppingen", goeppingen, advisors=[other_advisor],
+        city="Göppingen",
+    )
+    return {
+        "index": index, "own": own, "other": other, "advisor": advisor,
+        "other_advisor": other_advisor, "topic": robotik,
+        "own_request": make_request(own),
+        "other_request": make_request(other, name="Dieter Brenner", email="",
+                                      phone="07161 1234"),
+    }
+
+
+# --- Rights -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_advisor_sees_only_the_requests_of_their_contact_point(client, lotsen):
+    client.force_login(lotsen["advisor"])
+
+    html = client.get(QUEUE).content.decode()
+    assert "Petra Langenbach" in html
+    assert "Dieter Brenner" not in html
+    assert client.get(f"{QUEUE}{lotsen['own_request'].pk}/").status_code == 200
+    assert client.get(f"{QUEUE}{lotsen['other_request'].pk}/").status_code == 404
+    response = client.post(
+        f"{QUEUE}{lotsen['other_request'].pk}/",
+        {"action": "status", "status-status": "done"},
+    )
+    assert response.status_code == 404
+    lotsen["other_request"].refresh_from_db()
+    assert lotsen["other_request"].status == AdviceRequest.Status.NEW
+
+
+@pytest.mark.django_db
+def test_staff_see_every_request(client, lotsen):
+    client.force_login(UserFactory(staff=True))
+
+    html = client.get(QUEUE).content.decode()
+    assert "Petra Langenbach" in html and "Dieter Brenner" in html
+    assert client.get(f"{QUEUE}{lotsen['other_request'].pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_advisor_who_left_the_group_sees_nothing(client, lotsen):
+    advisor = lotsen["advisor"]
+    advisor.groups.clear()
+    client.force_login(advisor)
+    assert client.get(QUEUE).status_code == 403
+    assert client.get(f"{QUEUE}{lotsen['own_request'].pk}/").status_code == 403
+
+
+def refused_users():
+    firm = FirmFactory()
+    users = {
+        role: PersonFactory(firm=firm, role=role, with_account=True).user
+        for role in (Person.Role.ADMIN, Person.Role.CONTACT, Person.Role.EMPLOYEE)
+    }
+    trainer = UserFactory()
+    trainer.groups.add(Group.objects.get_or_create(name="Trainer")[0])
+    users["trainer"] = trainer
+    return users
+
+
+@pytest.mark.parametrize("role", ["admin", "contact", "employee", "trainer"])
+@pytest.mark.django_db
+def test_other_roles_are_refused(client, lotsen, role):
+    client.force_login(refused_users()[role])
+    request = lotsen["own_request"]
+
+    assert client.get(QUEUE).status_code == 403
+    assert client.get(f"{QUEUE}{request.pk}/").status_code == 403
+    response = client.post(f"{QUEUE}{request.pk}/", {"action": "note", "note-text": "Hallo"})
+    assert response.status_code == 403
+    assert not AdviceNote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_public_is_sent_to_the_login(client, lotsen):
+    for path in (QUEUE, f"{QUEUE}{lotsen['own_request'].pk}/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith(LOGIN_PATHS)
+
+
+@pytest.mark.django_db
+def test_account_menu_links_the_queue_for_advisors_only(client, lotsen):
+    client.force_login(lotsen["advisor"])
+    assert f'href="{QUEUE}"' in client.get("/konto/email/").content.decode()
+    client.force_login(UserFactory())
+    assert f'href="{QUEUE}"' not in client.get("/konto/email/").content.decode()
+
+
+# --- Working on a request -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_advisor_changes_the_state_and_adds_a_note(client, lotsen):
+    advisor = lotsen["advisor"]
+    request = lotsen["own_request"]
+    client.force_login(advisor)
+    url = f"{QUEUE}{request.pk}/"
+
+    response = client.post(url, {"action": "status", "status-status": "in_progress"})
+    assert response.status_code == 302
+    response = client.post(url, {"action": "note", "note-text": "Rückruf am Dienstag."},
+                           follow=True)
+    html = response.content.decode()
+    assert "Rückruf am Dienstag." in html
+    assert "in Bearbeitung" in html
+
+    request.refresh_from_db()
+    assert request.status == AdviceRequest.Status.IN_PROGRESS
+    assert request.notes.get().author == advisor
+    actions = set(
+        ModelLogEntry.objects.filter(object_id=str(request.pk)).values_list("action", flat=True)
+    )
+    assert {"verbund.advice.status", "verbund.advice.note"} <= actions
+
+    in_progress = client.get(QUEUE, {"status": "in_progress"}).content.decode()
+    new = client.get(QUEUE, {"status": "new"}).content.decode()
+    assert "Petra Langenbach" in in_progress
+    assert "Petra Langenbach" not in new
+
+
+@pytest.mark.django_db
+def test_empty_note_is_refused_with_a_message(client, lotsen):
+    client.force_login(lotsen["advisor"])
+    response = client.post(
+        f"{QUEUE}{lotsen['own_request'].pk}/", {"action": "note", "note-text": "  "}
+    )
+    assert response.status_code == 200
+    assert "Bitte schreiben Sie eine Notiz." in response.content.decode()
+    assert not AdviceNote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_html_in_the_message_is_shown_escaped(client, lotsen):
+    request = make_request(
+        lotsen["own"], name="<b>Mallory</b>", message='<script>alert("x")</script> Hilfe'
+    )
+    client.force_login(lotsen["advisor"])
+
+    for path in (QUEUE, f"{QUEUE}{request.pk}/"):
+        html = client.get(path).content.decode()
+        assert "<script>alert" not in html, path
+        assert "<b>Mallory</b>" not in html, path
+        assert "&lt;script&gt;" in html or "&lt;script&gt;alert" in html, path
+
+
+# --- The public form ------------------------------------------------------------------------
+
+
+def form_data(lotsen, **changes):
+    data = {
+        "name": "Jana Öztürk",
+        "firm_name": "Öztürk Zerspanung GmbH",
+        "email": "j.oeztuerk@zerspanung.example",
+        "phone": "",
+        "topic": lotsen["topic"].pk,
+        "message": "Wir möchten zwei Beschäftigte in Robotik schulen.",
+        "contact_point": lotsen["own"].pk,
+        "consent": "on",
+        "fax": "",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_public_form_preselects_the_contact_point(client, lotsen):
+    html = client.get(FORM, {"anlaufstelle": lotsen["other"].pk}).content.decode()
+    assert f'<option value="{lotsen["other"].pk}" selected>' in html
+    assert 'for="id_email"' in html and 'for="id_consent"' in html
+
+
+@pytest.mark.django_db
+def test_public_request_is_confirmed_and_the_advisors_are_told(client, lotsen, mailoutbox):
+    response = client.post(FORM, form_data(lotsen))
+
+    assert response.status_code == 302
+    assert "Vielen Dank" in client.get(response["Location"]).content.decode()
+    request = AdviceRequest.objects.get(name="Jana Öztürk")
+    assert request.contact_point == lotsen["own"]
+    assert request.status == AdviceRequest.Status.NEW
+    assert request.consent_text and request.consent_given_at
+    recipients = {tuple(message.to): message for message in mailoutbox}
+    confirmation = recipients[("j.oeztuerk@zerspanung.example",)]
+    assert "IHK Esslingen" in confirmation.subject
+    assert "Mo–Do 9:00–16:00 Uhr" in confirmation.body
+    notice = recipients[("lotse@verbund.example",)]
+    assert f"{QUEUE}{request.pk}/" in notice.body
+    assert "lotsin@verbund.example" not in {addr for m in mailoutbox for addr in m.to}
+
+
+@pytest.mark.django_db
+def test_phone_alone_is_enough_and_no_confirmation_is_mailed(client, lotsen, mailoutbox):
+    response = client.post(FORM, form_data(lotsen, email="", phone="0711 987654"))
+    assert response.status_code == 302
+    assert AdviceRequest.objects.get(name="Jana Öztürk").phone == "0711 987654"
+    assert [message.to for message in mailoutbox] == [["lotse@verbund.example"]]
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"email": "", "phone": ""}, "email",
+         "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an"),
+        ({"consent": ""}, "consent", "Bitte stimmen Sie der Verarbeitung Ihrer Daten zu"),
+        ({"fax": "0711 1"}, "fax", "Bitte lassen Sie das Feld „Fax“ leer"),
+        ({"contact_point": ""}, "contact_point", "Bitte wählen Sie eine Anlaufstelle."),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_input_saves_nothing_and_keeps_the_typing(
+    client, lotsen, mailoutbox, changes, field, message
+):
+    before = AdviceRequest.objects.count()
+    response = client.post(FORM, form_data(lotsen, **changes))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert message in html
+    assert response.context["form"].errors[field]
+    assert "Wir möchten zwei Beschäftigte in Robotik schulen." in html
+    assert 'value="Öztürk Zerspanung GmbH"' in html
+    assert AdviceRequest.objects.count() == before
+    assert mailoutbox == []
+
+
+# --- Contact point pages ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_contact_point_list_filters_by_district(client, lotsen):
+    html = client.get("/anlaufstellen/").content.decode()
+    assert "IHK Esslingen" in html and "Gewerkschaftshaus Göppingen" in html
+
+    html = client.get("/anlaufstellen/", {"kreis": "goeppingen"}).content.decode()
+    assert "Gewerkschaftshaus Göppingen" in html
+    assert "IHK Esslingen" not in html
+    assert '<option value="goeppingen" selected>' in html
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_contact_point_page_shows_address_hours_and_topics(client, lotsen):
+    html = client.get(lotsen["own"].url).content.decode()
+    for text in ("Marktplatz 1", "73728 Esslingen am Neckar", "Mo–Do 9:00–16:00 Uhr",
+                 "0711 123456", "Sabine Krämer", "Robotik",
+                 f"{FORM}?anlaufstelle={lotsen['own'].pk}"):
+        assert text in html, text
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_staff_list_advice_requests_in_the_admin(client, lotsen):
+    client.force_login(UserFactory(superuser=True, totp=True))
+    response = client.get("/admin/beratungsanfragen/", {"status": "new"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Petra Langenbach" in html and "Dieter Brenner" in html
+
+
+@pytest.mark.django_db
+def test_staff_open_a_request_in_the_admin(client, lotsen):
+    client.force_login(UserFactory(superuser=True, totp=True))
+    pk = lotsen["own_request"].pk
+    for path in (f"/admin/beratungsanfragen/edit/{pk}/", f"/admin/beratungsanfragen/inspect/{pk}/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Petra Langenbach" in response.content.decode()
