@@ -4,6 +4,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
 
+from workshops.services.enrolment import expire_offers
+
 from .mail import deserialize_message
 
 
@@ -20,3 +22,9 @@ def deliver_email(payload):
     message = deserialize_message(payload)
     with get_connection(settings.VERBUND_DELIVERY_EMAIL_BACKEND) as connection:
         connection.send_messages([message])
+
+
+@shared_task(ignore_result=True)
+def expire_waitlist_offers():
+    """Pass on every seat whose waiting-list offer has run out (run every minute by beat)."""
+    return expire_offers()

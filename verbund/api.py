@@ -18,6 +18,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 
 from members.api import ApiError
 from members.api import router as members_router
+from workshops.api import router as workshops_router
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,8 @@ VALIDATION_MESSAGES = {
     ),
     "model_attributes_type": lambda e: _("Bitte senden Sie ein JSON-Objekt."),
     "dict_type": lambda e: _("Bitte senden Sie ein JSON-Objekt."),
+    "bool_type": lambda e: _("Bitte geben Sie true oder false an."),
+    "bool_parsing": lambda e: _("Bitte geben Sie true oder false an."),
 }
 
 
@@ -198,6 +201,7 @@ def unexpected_error(request, exc):
 
 
 api.add_router("/", members_router)
+api.add_router("/", workshops_router)
 
 fallback_router = Router()
 

@@ -155,7 +155,12 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "expire-waitlist-offers": {
+        "task": "tasks.tasks.expire_waitlist_offers",
+        "schedule": 60.0,
+    },
+}
 
 # --- Email -----------------------------------------------------------------------------
 # EMAIL_BACKEND queues every message for the Celery worker; the worker hands it to the

@@ -26,6 +26,8 @@ urlpatterns = [
     path("beratung/", include("cms.urls")),
     path("konto/", include("allauth.urls")),
     path("trainer/", include("workshops.urls")),
+    path("teilnahme/", include("workshops.urls_documents")),
+    path("anmeldung/", include("workshops.urls_enrolment")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}),
 ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
@@ -105,6 +106,18 @@ class WorkshopDate(ClusterableModel):
         when = timezone.localtime(min(starts)).strftime("%d.%m.%Y") if starts else "–"
         return f"{self.series.title} ({when})"
 
+    def clean(self):
+        super().clean()
+        if (
+            self.firm_limit is not None
+            and self.capacity is not None
+            and self.firm_limit > self.capacity
+        ):
+            raise ValidationError({
+                "firm_limit": _("Die Plätze je Unternehmen dürfen nicht höher sein als die "
+                                "Zahl der Plätze (%(capacity)s).") % {"capacity": self.capacity}
+            })
+
     @property
     def venue_address(self):
         city = f"{self.venue_postal_code} {self.venue_city}".strip()
@@ -141,10 +154,25 @@ class DatePart(models.Model):
         end = timezone.localtime(self.ends_at)
         return f"{start:%d.%m.%Y, %H:%M}–{end:%H:%M} Uhr"
 
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("Das Ende muss nach dem Beginn liegen.")})
+
 
 class EnrolmentQuerySet(FirmScopedQuerySet):
     firm_field = "person__firm"
     person_field = "person"
+
+    def with_attendance_flag(self):
+        """Annotate `has_attended`: the person attended at least one part (certificate)."""
+        return self.annotate(
+            has_attended=models.Exists(
+                Attendance.objects.filter(
+                    enrolment=models.OuterRef("pk"), status=Attendance.Status.ATTENDED
+                )
+            )
+        )
 
 
 class Enrolment(models.Model):

@@ -1,6 +1,9 @@
 from django import forms
 from django.db.models import Count, Min, Prefetch, Q
+from django.urls import path
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -11,11 +14,41 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
 
+from . import admin_views
+from .forms import WorkshopDateForm
 from .models import SEAT_HOLDING, DatePart, Enrolment, WorkshopDate
+from .services import dates as date_service
+from .services import enrolment as enrolment_service
+
+
+def date_buttons(date, user, button_class):
+    """"Teilnehmende" and "Termin absagen" for a date, for the edit view and the listing."""
+    if not admin_views.may_manage(user):
+        return []
+    buttons = [
+        button_class(
+            gettext("Teilnehmende"),
+            url=admin_views.participants_url(date),
+            icon_name="group",
+            priority=5,
+        )
+    ]
+    if date.status != WorkshopDate.Status.CANCELLED:
+        buttons.append(
+            button_class(
+                gettext("Termin absagen"),
+                url=admin_views.cancel_url(date),
+                icon_name="cross",
+                priority=35,
+            )
+        )
+    return buttons
 
 
 def dates_with_parts():
@@ -32,6 +65,10 @@ def format_start(workshop_date):
 
 
 class WorkshopDateIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        return [*buttons, *date_buttons(instance, self.request.user, MenuItem)]
+
     def get_base_queryset(self):
         # distinct=True: the join over the parts would otherwise multiply the counts.
         return (
@@ -49,6 +86,34 @@ class WorkshopDateIndexView(IndexView):
                 first_start=Min("parts__starts_at"),
             )
         )
+
+
+def _promote_after_edit(date):
+    """Seats added (or a firm limit raised) in the edit form go to the waiting list."""
+    locked = enrolment_service._lock_dates(date.pk)[date.pk]
+    enrolment_service.promote_waitlist(locked)
+
+
+class WorkshopDateEditView(EditView):
+    """Saving a date that moved in time or place raises its sequence; seats stay."""
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            *date_buttons(self.object, self.request.user, Button),
+        ]
+
+    def save_instance(self):
+        before = date_service.snapshot(self.object.pk)
+        seats_before = WorkshopDate.objects.filter(pk=self.object.pk).values_list(
+            "capacity", "firm_limit"
+        ).get()
+        instance = super().save_instance()
+        date_service.record_change(instance, before)
+        if (instance.capacity, instance.firm_limit) != seats_before:
+            _promote_after_edit(instance)
+        return instance
 
 
 class EnrolmentIndexView(IndexView):
@@ -80,6 +145,7 @@ class WorkshopDateViewSet(ModelViewSet):
     menu_label = _("Termine")
     menu_order = 100
     index_view_class = WorkshopDateIndexView
+    edit_view_class = WorkshopDateEditView
     list_display = [
         "series",
         Column("first_start", label=_("Beginn"), sort_key="first_start", accessor=format_start),
@@ -90,6 +156,19 @@ class WorkshopDateViewSet(ModelViewSet):
     ]
     list_filter = ["status", "series"]
     ordering = "first_start"
+
+    def get_urlpatterns(self):
+        conv = self.pk_path_converter
+        return [
+            *super().get_urlpatterns(),
+            path(
+                f"<{conv}:pk>/teilnehmende/",
+                admin_views.ParticipantsView.as_view(),
+                name="participants",
+            ),
+            path(f"<{conv}:pk>/absagen/", admin_views.CancelDateView.as_view(), name="cancel"),
+        ]
+
     panels = [
         MultiFieldPanel(
             [
@@ -130,6 +209,7 @@ class WorkshopDateViewSet(ModelViewSet):
             heading=_("Ort"),
         ),
     ]
+    edit_handler = ObjectList(panels, base_form_class=WorkshopDateForm)
 
 
 class EnrolmentViewSet(ModelViewSet):

@@ -109,6 +109,7 @@ def build_dashboard(user, firm, now=None):
             Enrolment.Status.CONFIRMED, Enrolment.Status.OFFERED, Enrolment.Status.WAITLISTED,
         ])
         .exclude(date__status=WorkshopDate.Status.CANCELLED)
+        .with_attendance_flag()
         .select_related("date", "date__series")
         .annotate(ahead=Coalesce(_waitlist_ahead(), 0))
         .prefetch_related(

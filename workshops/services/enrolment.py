@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Person
+from members.models import Firm, Person
 from workshops.models import SEAT_HOLDING, Enrolment, EnrolmentLog, WorkshopDate
 
 Status = Enrolment.Status
@@ -114,12 +114,20 @@ def _sync_date_status(date, taken):
 
 def _may_act_for(user, person, *, enrolling=False):
     """Staff, the person's firm admins and contacts, and the person themself; enrolling
-    oneself needs the firm to allow self-enrolment."""
+    oneself needs an active member firm that allows self-enrolment."""
     if user.is_staff:
         return True
     if Person.objects.managed_by(user).filter(pk=person.pk).exists():
         return True
-    return person.user_id == user.pk and (person.firm.allow_self_enrolment or not enrolling)
+    return (
+        person.user_id is not None
+        and person.user_id == user.pk
+        and (not enrolling or _self_enrolment_allowed(person.firm))
+    )
+
+
+def _self_enrolment_allowed(firm):
+    return firm.status == Firm.Status.ACTIVE and firm.allow_self_enrolment
 
 
 def _check_open(date, user, now):
@@ -325,22 +333,27 @@ def cancel(*, enrolment_id, by_user, reason=""):
     return enrolment
 
 
-@transaction.atomic
 def accept_offer(*, enrolment_id, by_user):
-    enrolment = _load_for_change(enrolment_id, by_user)
-    date = _lock_dates(enrolment.date_id)[enrolment.date_id]
-    enrolment.refresh_from_db()
-    if enrolment.status != Status.OFFERED:
-        raise EnrolmentError(_("Für diese Anmeldung liegt kein Platzangebot vor."),
-                             code="no_offer")
-    if enrolment.offer_expires_at <= timezone.now():
-        _expire(enrolment, date)
+    """Confirm an offered seat. An offer that has run out is expired (and its seat passed
+    on) before the error is raised, so the expiry is kept."""
+    with transaction.atomic():
+        enrolment = _load_for_change(enrolment_id, by_user)
+        date = _lock_dates(enrolment.date_id)[enrolment.date_id]
+        enrolment.refresh_from_db()
+        if enrolment.status != Status.OFFERED:
+            raise EnrolmentError(_("Für diese Anmeldung liegt kein Platzangebot vor."),
+                                 code="no_offer")
+        expired = enrolment.offer_expires_at <= timezone.now()
+        if expired:
+            _expire(enrolment, date)
+        else:
+            _set_status(enrolment, Status.CONFIRMED, by_user, offer_expires_at=None)
+    if expired:
         raise EnrolmentError(
             _("Das Platzangebot ist leider abgelaufen; der Platz ging an die nächste Person "
               "auf der Warteliste."),
             code="offer_expired",
         )
-    _set_status(enrolment, Status.CONFIRMED, by_user, offer_expires_at=None)
     return enrolment
 
 

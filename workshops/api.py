@@ -1,0 +1,415 @@
+"""API v1, workshop part: public offers (dates) and the caller's enrolments."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import ConfigDict
+from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
+
+from cms.models import WorkshopSeriesPage
+from members.api import MAX_PAGE_SIZE, PAGE_SIZE, ApiError, ErrorOut
+from workshops.models import Enrolment, WorkshopDate
+from workshops.services import enrolment as enrolment_service
+from workshops.services.enrolment import EnrolmentError
+
+router = Router(tags=["Workshops"])
+
+Q_MAX_LENGTH = 200
+FORMATS = tuple(WorkshopSeriesPage.Format.values)
+
+
+# Offers are public: a token is accepted, anybody else (with or without the site's login)
+# is served as an anonymous visitor. The answer is the same for everyone.
+PUBLIC_AUTH = [BearerTokenAuth(), AllowAnonymous()]
+
+
+# --- Schemas -----------------------------------------------------------------------------
+
+
+class RuleErrorOut(Schema):
+    message: str
+    code: str = Field(description="Maschinenlesbarer Grund, z. B. deadline_passed")
+
+
+class SeriesOut(Schema):
+    title: str
+    url: str = Field(description="Absolute Adresse der Seite der Workshopreihe")
+
+
+class TopicOut(Schema):
+    name: str
+    slug: str
+
+
+class PartOut(Schema):
+    title: str
+    start: datetime
+    end: datetime
+
+
+class LocationOut(Schema):
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    district: str | None = Field(description="Name des Kreises")
+
+
+class OfferOut(Schema):
+    id: int
+    series: SeriesOut
+    topic: TopicOut
+    parts: list[PartOut]
+    format: str = Field(description="presence, online oder hybrid")
+    location: LocationOut | None = Field(description="Veranstaltungsort; null bei online")
+    capacity: int
+    free_seats: int
+    waitlist_length: int
+    enrolment_deadline: datetime
+    url: str = Field(description="Adresse des Termins auf der Seite der Workshopreihe")
+    ical_url: str | None = None
+
+    @staticmethod
+    def resolve_series(obj):
+        return {"title": obj.series.title, "url": _series_url(obj.series)}
+
+    @staticmethod
+    def resolve_topic(obj):
+        return obj.series.topic
+
+    @staticmethod
+    def resolve_parts(obj):
+        return [
+            {
+                "title": part.title,
+                "start": timezone.localtime(part.starts_at),
+                "end": timezone.localtime(part.ends_at),
+            }
+            for part in obj.parts.all()
+        ]
+
+    @staticmethod
+    def resolve_format(obj):
+        return obj.series.format
+
+    @staticmethod
+    def resolve_location(obj):
+        if obj.series.format == WorkshopSeriesPage.Format.ONLINE:
+            return None
+        return {
+            "name": obj.venue_name,
+            "street": obj.venue_street,
+            "postal_code": obj.venue_postal_code,
+            "city": obj.venue_city,
+            "district": obj.district.name if obj.district_id else None,
+        }
+
+    @staticmethod
+    def resolve_enrolment_deadline(obj):
+        return timezone.localtime(obj.enrolment_deadline)
+
+    @staticmethod
+    def resolve_url(obj):
+        return f"{_series_url(obj.series)}#termin-{obj.pk}"
+
+    @staticmethod
+    def resolve_ical_url(obj):
+        return None
+
+
+class EmployeeRefOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+
+
+class EnrolmentOut(Schema):
+    id: int
+    offer: int = Field(description="Id des Termins")
+    employee: EmployeeRefOut
+    status: str = Field(
+        description="confirmed, waitlisted, offered, cancelled, declined oder expired"
+    )
+    waitlist_position: int | None = Field(description="Platz auf der Warteliste (ab 1)")
+    offer_expires_at: datetime | None = Field(description="Nachrückplatz gültig bis")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_offer(obj):
+        return obj.date_id
+
+    @staticmethod
+    def resolve_employee(obj):
+        return obj.person
+
+    @staticmethod
+    def resolve_offer_expires_at(obj):
+        return timezone.localtime(obj.offer_expires_at) if obj.offer_expires_at else None
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return timezone.localtime(obj.created_at)
+
+
+class EnrolmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    offer: int = Field(..., description="Id des Termins")
+    employee: int = Field(..., description="Id der Person aus /employees")
+    waitlist: bool = Field(
+        True, description="Bei vollem Termin auf die Warteliste setzen (sonst 409 no_seat)"
+    )
+
+
+class EnrolmentStatusOut(Schema):
+    id: int
+    status: str
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+
+def _series_url(page):
+    url = page.url or ""
+    return settings.SITE_URL + url if url.startswith("/") else url
+
+
+def _invalid(field, message):
+    return ApiError(400, _("Die Eingaben sind ungültig."), {field: [message]})
+
+
+def _day_start(day):
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _offers():
+    return WorkshopDate.objects.public_upcoming().select_related("district")
+
+
+def _rule_error(exc):
+    return Status(exc.status, {"message": str(exc.message), "code": exc.code})
+
+
+RULE_ERRORS = {400: RuleErrorOut, 404: RuleErrorOut, 409: RuleErrorOut, 503: RuleErrorOut}
+
+
+def _enrolments(user):
+    waiting_before = (
+        Enrolment.objects.filter(
+            date_id=OuterRef("date_id"), status=Enrolment.Status.WAITLISTED
+        )
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("date_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Enrolment.objects.for_user(user)
+        .select_related("person")
+        .annotate(
+            waitlist_position=Case(
+                When(
+                    status=Enrolment.Status.WAITLISTED,
+                    then=Coalesce(Subquery(waiting_before, output_field=IntegerField()), 0)
+                    + Value(1),
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+    )
+
+
+# --- Offers ------------------------------------------------------------------------------
+
+OFFERS_DESCRIPTION = """
+Kommende Termine aller veröffentlichten Workshopreihen, sortiert nach Beginn. Öffentlich,
+ohne Anmeldung abrufbar. Enthalten sind Termine, die noch nicht begonnen haben und weder
+abgesagt noch durchgeführt sind (auch solche, deren Anmeldung noch nicht geöffnet ist).
+
+Zeitangaben im Format ISO 8601 mit Zeitzonenversatz (Europe/Berlin). Ein Online-Zugang
+wird hier nie ausgegeben; bei reinen Online-Terminen ist `location` null.
+
+Filter: `q` sucht in Titel, Kurzbeschreibung und Thema (höchstens 200 Zeichen werden
+berücksichtigt); `topic` (Kurzname des Themas); `format` (presence, online oder hybrid);
+`date_from`, `date_to` (JJJJ-MM-TT, Beginn des ersten Teils); `free_only=true` nur Termine
+mit freien Plätzen.
+"""
+
+
+@router.get(
+    "/offers",
+    response={200: list[OfferOut], 400: ErrorOut},
+    auth=PUBLIC_AUTH,
+    summary="Kommende Termine auflisten",
+    description=OFFERS_DESCRIPTION,
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_offers(
+    request,
+    q: str | None = None,
+    topic: str | None = None,
+    format: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    free_only: bool = False,
+):
+    offers = _offers()
+    if format:
+        if format not in FORMATS:
+            raise _invalid(
+                "format", _("Erlaubt sind: %(values)s.") % {"values": ", ".join(FORMATS)}
+            )
+        offers = offers.filter(series__format=format)
+    if date_from and date_to and date_from > date_to:
+        raise _invalid("date_to", _("Das Enddatum darf nicht vor dem Anfangsdatum liegen."))
+    if date_from:
+        offers = offers.filter(first_start__gte=_day_start(date_from))
+    if date_to:
+        offers = offers.filter(first_start__lt=_day_start(date_to + timedelta(days=1)))
+    q = (q or "").strip()[:Q_MAX_LENGTH]
+    if q:
+        offers = offers.filter(
+            Q(series__title__icontains=q)
+            | Q(series__teaser__icontains=q)
+            | Q(series__topic__name__icontains=q)
+        )
+    topic = (topic or "").strip()
+    if topic:
+        offers = offers.filter(series__topic__slug=topic)
+    if free_only:
+        offers = offers.filter(seats_taken__lt=F("capacity"))
+    return offers
+
+
+@router.get(
+    "/offers/{offer_id}",
+    response={200: OfferOut, 404: ErrorOut},
+    auth=PUBLIC_AUTH,
+    summary="Ein Termin",
+    description=(
+        "Ein kommender Termin mit denselben Angaben wie in der Liste. Abgesagte, "
+        "durchgeführte, bereits begonnene und unveröffentlichte Termine: 404."
+    ),
+)
+def get_offer(request, offer_id: int):
+    offer = _offers().filter(pk=offer_id).first()
+    if offer is None:
+        raise Http404
+    return offer
+
+
+# --- Enrolments --------------------------------------------------------------------------
+
+
+@router.get(
+    "/enrolments",
+    response={200: list[EnrolmentOut], 400: ErrorOut, 401: ErrorOut},
+    summary="Anmeldungen auflisten",
+    description=(
+        "Die Anmeldungen, die das Konto sehen darf: Firmenadministrationen und "
+        "Ansprechpersonen die ihres Unternehmens, Beschäftigte ihre eigenen, die "
+        "Koordinierungsstelle alle. Neueste zuerst. Filter: `date` (Id des Termins), "
+        "`status` (confirmed, waitlisted, offered, cancelled, declined, expired)."
+    ),
+)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_enrolments(request, date: int | None = None, status: str | None = None):
+    enrolments = _enrolments(request.user).order_by("-created_at", "-pk")
+    if status:
+        if status not in Enrolment.Status.values:
+            raise _invalid(
+                "status",
+                _("Erlaubt sind: %(values)s.") % {"values": ", ".join(Enrolment.Status.values)},
+            )
+        enrolments = enrolments.filter(status=status)
+    if date is not None:
+        enrolments = enrolments.filter(date_id=date)
+    return enrolments
+
+
+@router.post(
+    "/enrolments",
+    response={201: EnrolmentStatusOut, 401: ErrorOut, **RULE_ERRORS},
+    summary="Person anmelden",
+    description=(
+        "Meldet eine Person des eigenen Unternehmens zu einem Termin an. Antwort 201 mit "
+        "`status` confirmed (Platz erhalten) oder waitlisted (Warteliste). Fehler mit "
+        "`message` und `code`: 404 `not_found` (unbekannter Termin oder Person eines "
+        "anderen Unternehmens), 409 `deadline_passed`, `already_enrolled`, `no_seat` "
+        "(kein Platz und `waitlist` false, auch bei erreichter Höchstzahl je Unternehmen), "
+        "`cancelled`, `not_open`, `person_left`; 503 `busy`."
+    ),
+)
+def create_enrolment(request, payload: EnrolmentIn):
+    try:
+        (enrolment,) = enrolment_service.enrol(
+            date_id=payload.offer,
+            person_ids=[payload.employee],
+            by_user=request.user,
+            waitlist=payload.waitlist,
+        )
+    except EnrolmentError as exc:
+        return _rule_error(exc)
+    return Status(201, {"id": enrolment.pk, "status": enrolment.status})
+
+
+def _change(action, request, enrolment_id):
+    try:
+        enrolment = action(enrolment_id=enrolment_id, by_user=request.user)
+    except EnrolmentError as exc:
+        return _rule_error(exc)
+    return {"id": enrolment.pk, "status": enrolment.status}
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/cancel",
+    response={200: EnrolmentStatusOut, 401: ErrorOut, **RULE_ERRORS},
+    summary="Anmeldung stornieren",
+    description=(
+        "Storniert einen Platz, einen Wartelistenplatz oder ein Platzangebot; ein frei "
+        "gewordener Platz geht an die Warteliste. Fehler: 404 `not_found`, 409 "
+        "`already_cancelled`, `cancellation_deadline_passed` (nach der Stornofrist storniert "
+        "nur die Koordinierungsstelle)."
+    ),
+)
+def cancel_enrolment(request, enrolment_id: int):
+    return _change(enrolment_service.cancel, request, enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/accept",
+    response={200: EnrolmentStatusOut, 401: ErrorOut, **RULE_ERRORS},
+    summary="Nachrückplatz annehmen",
+    description=(
+        "Nimmt einen angebotenen Nachrückplatz an (Status danach confirmed). Fehler: 404 "
+        "`not_found`, 409 `no_offer` (kein Angebot) oder `offer_expired` (Angebot "
+        "abgelaufen; der Platz ging an die nächste Person)."
+    ),
+)
+def accept_offer(request, enrolment_id: int):
+    return _change(enrolment_service.accept_offer, request, enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/decline",
+    response={200: EnrolmentStatusOut, 401: ErrorOut, **RULE_ERRORS},
+    summary="Nachrückplatz ablehnen",
+    description=(
+        "Lehnt einen angebotenen Nachrückplatz ab (Status danach declined); der Platz geht "
+        "an die nächste Person auf der Warteliste. Fehler: 404 `not_found`, 409 `no_offer`."
+    ),
+)
+def decline_offer(request, enrolment_id: int):
+    return _change(enrolment_service.decline_offer, request, enrolment_id)

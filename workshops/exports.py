@@ -1,0 +1,494 @@
+"""Files about a date: participant list (CSV, XLSX), sign-in sheet and certificates (PDF).
+
+Documents are written in the content language, because they go to funders and firms
+whatever language the person downloading them uses on screen.
+"""
+
+import csv
+import html
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import formats, timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from cms.templatetags.verbund_tags import content_language, time_span
+from workshops.models import Attendance, DatePart, Enrolment, WorkshopDate
+
+# Tests switch this off to read the text of the generated PDFs.
+PDF_COMPRESS = True
+PDF_ENCODING = "windows-1252"
+FONT = "Helvetica"
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PDF_REPLACEMENTS = {"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2192": "->"}
+ASCII_REPLACEMENTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+@dataclass
+class Document:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+# --- Text helpers ----------------------------------------------------------------------------
+
+
+def pdf_text(value) -> str:
+    """Text the PDF core fonts can print (Windows-1252): other characters are replaced.
+
+    Letters with accents outside the code page lose the accent (ğ → g), symbols such as
+    emoji are left out, anything else becomes "?".
+    """
+    result = []
+    for char in str(value):
+        char = PDF_REPLACEMENTS.get(char, char)
+        try:
+            char.encode(PDF_ENCODING)
+        except UnicodeEncodeError:
+            base = "".join(
+                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+            )
+            try:
+                base.encode(PDF_ENCODING)
+            except UnicodeEncodeError:
+                base = "" if unicodedata.category(char).startswith(("S", "C")) else "?"
+            char = base
+        result.append(char)
+    return "".join(result)
+
+
+def ascii_filename(*parts) -> str:
+    """`Teilnahmebescheinigung-Mueller-2027-01-12`: letters, digits and hyphens only."""
+    words = []
+    for part in parts:
+        text = "".join(ASCII_REPLACEMENTS.get(char, char) for char in str(part))
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+        if text:
+            words.append(text)
+    return "-".join(words)[:120] or "dokument"
+
+
+def spreadsheet_cell(value):
+    """A value a spreadsheet shows as text, never runs as a formula."""
+    if value is None:
+        return ""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def rich_text_lines(value) -> list[str]:
+    """Plain text lines of a rich text field; list items get a bullet."""
+    text = str(value or "")
+    text = re.sub(r"(?i)<li[^>]*>", "\n• ", text)
+    text = re.sub(r"(?i)<br\s*/?>|</(p|li|h[1-6]|ul|ol|div)>", "\n", text)
+    text = html.unescape(strip_tags(text))
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+    return [line for line in lines if line and line != "•"]
+
+
+def hours_text(duration: timedelta) -> str:
+    hours = Decimal(duration.total_seconds()) / Decimal(3600)
+    decimals = 0 if hours == hours.to_integral_value() else 1
+    return ngettext(
+        "%(hours)s Zeitstunde", "%(hours)s Zeitstunden", 1 if hours == 1 else 2
+    ) % {"hours": formats.number_format(hours, decimals)}
+
+
+def local_day(moment) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y")
+
+
+def trainer_names(workshop_date) -> str:
+    names = [user.get_full_name() or user.email for user in workshop_date.trainers.all()]
+    return ", ".join(names) or workshop_date.series.trainer
+
+
+def place_text(workshop_date) -> str:
+    place = workshop_date.venue_address
+    if workshop_date.online_url:
+        place = ", ".join(filter(None, [place, _("online")]))
+    return place or "–"
+
+
+# --- Participant list ------------------------------------------------------------------------
+
+
+def dates_with_details():
+    """Dates with series, topic, parts (in order) and trainers, for the documents."""
+    return WorkshopDate.objects.select_related("series", "series__topic").prefetch_related(
+        Prefetch("parts", queryset=DatePart.objects.order_by("starts_at")), "trainers"
+    )
+
+
+def sort_key(text) -> str:
+    """German dictionary order (DIN 5007-1): Ö sorts with O, ß as ss, case ignored."""
+    text = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
+def confirmed_participants(workshop_date):
+    """Confirmed enrolments with person and firm, by last name in German order."""
+    enrolments = Enrolment.objects.filter(
+        date=workshop_date, status=Enrolment.Status.CONFIRMED
+    ).select_related("person", "person__firm")
+    return sorted(
+        enrolments,
+        key=lambda e: (sort_key(e.person.last_name), sort_key(e.person.first_name), e.pk),
+    )
+
+
+@dataclass
+class ParticipantList:
+    workshop_date: WorkshopDate
+    parts: list
+    enrolments: list
+    attendance: dict  # {(enrolment id, part id): label}
+
+    @property
+    def has_attendance(self):
+        return bool(self.attendance)
+
+    def header(self):
+        columns = [_("Nr."), _("Nachname"), _("Vorname"), _("Unternehmen"), _("Abteilung")]
+        if self.has_attendance:
+            columns += [
+                _("Teil %(number)d (%(day)s)")
+                % {"number": number, "day": local_day(part.starts_at)}
+                for number, part in enumerate(self.parts, start=1)
+            ]
+        return columns
+
+    def rows(self):
+        for number, enrolment in enumerate(self.enrolments, start=1):
+            person = enrolment.person
+            row = [number, person.last_name, person.first_name, person.firm.name,
+                   person.department]
+            if self.has_attendance:
+                row += [self.attendance.get((enrolment.pk, part.pk), "") for part in self.parts]
+            yield row
+
+
+def participant_list(workshop_date) -> ParticipantList:
+    labels = dict(Attendance.Status.choices)
+    attendance = {
+        (enrolment_id, part_id): str(labels[status])
+        for enrolment_id, part_id, status in Attendance.objects.filter(
+            part__date=workshop_date, enrolment__status=Enrolment.Status.CONFIRMED
+        ).values_list("enrolment_id", "part_id", "status")
+    }
+    return ParticipantList(
+        workshop_date=workshop_date,
+        parts=list(workshop_date.parts.all()),
+        enrolments=confirmed_participants(workshop_date),
+        attendance=attendance,
+    )
+
+
+def _list_filename(workshop_date, parts, extension):
+    day = timezone.localtime(parts[0].starts_at).strftime("%Y-%m-%d") if parts else ""
+    return f"{ascii_filename(_('Teilnehmende'), workshop_date.series.title, day)}.{extension}"
+
+
+def participants_csv(workshop_date) -> Document:
+    """UTF-8 with BOM and `;`, so that spreadsheet programs set to German open it as is."""
+    with translation.override(content_language()):
+        data = participant_list(workshop_date)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(data.header())
+        for row in data.rows():
+            writer.writerow([spreadsheet_cell(value) for value in row])
+        filename = _list_filename(workshop_date, data.parts, "csv")
+    return Document(
+        content=("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        filename=filename,
+        content_type=CSV_CONTENT_TYPE,
+    )
+
+
+def participants_xlsx(workshop_date) -> Document:
+    with translation.override(content_language()):
+        data = participant_list(workshop_date)
+        header = data.header()
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("Teilnehmende")
+        sheet.append([workshop_date.series.title])
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append(["; ".join(time_span(part) for part in data.parts)])
+        sheet.append([])
+        sheet.append(header)
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in data.rows():
+            sheet.append([row[0], *(spreadsheet_cell(value) for value in row[1:])])
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        widths = [6, 22, 18, 32, 20] + [18] * (len(header) - 5)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        filename = _list_filename(workshop_date, data.parts, "xlsx")
+    return Document(content=buffer.getvalue(), filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+class BasePdf(FPDF):
+    footer_text = ""
+    running_title = ""
+
+    def __init__(self, orientation="portrait"):
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.core_fonts_encoding = PDF_ENCODING
+        self.set_compression(PDF_COMPRESS)
+        self.set_margins(18, 18, 18)
+        self.set_auto_page_break(auto=True, margin=20)
+        self.set_creator(pdf_text(_("Weiterbildungsverbund")))
+
+    def header(self):
+        if self.page_no() > 1 and self.running_title:
+            self.set_font(FONT, "", 9)
+            self.set_text_color(80)
+            self.cell(0, 5, pdf_text(self.running_title), new_x="LMARGIN", new_y="NEXT")
+            self.set_text_color(0)
+            self.ln(3)
+
+    def footer(self):
+        self.set_y(-14)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(80)
+        self.cell(0, 5, pdf_text(self.footer_text), align="L")
+        self.set_x(self.l_margin)
+        self.cell(
+            0, 5,
+            pdf_text(_("Seite %(page)s/%(pages)s") % {
+                "page": self.page_no(), "pages": self.str_alias_nb_pages
+            }),
+            align="R",
+        )
+        self.set_text_color(0)
+
+    def label_line(self, label, value, label_width=32):
+        self.set_font(FONT, "B", 10)
+        self.cell(label_width, 6, pdf_text(label))
+        self.set_font(FONT, "", 10)
+        self.multi_cell(0, 6, pdf_text(value), new_x="LMARGIN", new_y="NEXT")
+
+
+def sign_in_sheet(workshop_date) -> Document:
+    """Teilnehmerliste with one empty signature box per participant and part."""
+    with translation.override(content_language()):
+        parts = list(workshop_date.parts.all())
+        enrolments = confirmed_participants(workshop_date)
+        landscape = len(parts) > 3
+        pdf = BasePdf("landscape" if landscape else "portrait")
+        series = workshop_date.series
+        first_day = local_day(parts[0].starts_at) if parts else ""
+        pdf.running_title = f"{series.title} – {_('Teilnehmerliste')} {first_day}".strip()
+        pdf.footer_text = _(
+            "Weiterbildungsverbund – Teilnehmerliste für den Verwendungsnachweis"
+        )
+        pdf.set_title(pdf_text(f"{_('Teilnehmerliste')}: {series.title}"))
+        pdf.add_page()
+
+        pdf.set_font(FONT, "", 11)
+        pdf.cell(0, 6, pdf_text(_("Teilnehmerliste")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", 16)
+        pdf.multi_cell(0, 8, pdf_text(series.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        for number, part in enumerate(parts, start=1):
+            label = _("Teil %(number)d:") % {"number": number} if len(parts) > 1 else _("Termin:")
+            pdf.label_line(label, time_span(part))
+        pdf.label_line(_("Ort:"), place_text(workshop_date))
+        pdf.label_line(_("Trainer/in:"), trainer_names(workshop_date) or "–")
+        pdf.label_line(
+            _("Teilnehmende:"),
+            ngettext("%(count)d Person angemeldet", "%(count)d Personen angemeldet",
+                     len(enrolments)) % {"count": len(enrolments)},
+        )
+        pdf.ln(4)
+
+        width = pdf.epw
+        fixed = [10, 52 if not landscape else 60, 45 if not landscape else 55]
+        signature_width = (width - sum(fixed)) / max(len(parts), 1)
+        headings = [_("Nr."), _("Name"), _("Unternehmen")]
+        if len(parts) > 1:
+            headings += [
+                _("Unterschrift Teil %(number)d (%(day)s)")
+                % {"number": number, "day": local_day(part.starts_at)}
+                for number, part in enumerate(parts, start=1)
+            ]
+        else:
+            headings.append(_("Unterschrift"))
+
+        pdf.set_font(FONT, "", 10)
+        with pdf.table(
+            col_widths=[*fixed, *([signature_width] * max(len(parts), 1))],
+            width=width,
+            line_height=5,
+            min_row_height=13,
+            text_align="LEFT",
+            v_align="MIDDLE",
+            repeat_headings=1,
+            headings_style=FontFace(emphasis="BOLD", fill_color=235),
+        ) as table:
+            heading_row = table.row()
+            for heading in headings:
+                heading_row.cell(pdf_text(heading))
+            for number, enrolment in enumerate(enrolments, start=1):
+                person = enrolment.person
+                row = table.row()
+                row.cell(str(number))
+                row.cell(pdf_text(f"{person.last_name}, {person.first_name}"))
+                row.cell(pdf_text(person.firm.name))
+                for _part in parts or [None]:
+                    row.cell("")
+        content = bytes(pdf.output())
+        filename = ascii_filename(_("Teilnehmerliste"), series.title, first_day) + ".pdf"
+    return Document(content=content, filename=filename, content_type=PDF_CONTENT_TYPE)
+
+
+# --- Certificate of attendance ---------------------------------------------------------------
+
+
+def certificate_enrolments(user):
+    """Enrolments `user` may see, ready for a certificate (the attended parts prefetched)."""
+    attended = Attendance.objects.filter(status=Attendance.Status.ATTENDED).select_related("part")
+    return (
+        Enrolment.objects.for_user(user)
+        .select_related("person", "person__firm", "date", "date__series",
+                        "date__series__topic")
+        .prefetch_related(
+            Prefetch("attendance", queryset=attended.order_by("part__starts_at"),
+                     to_attr="attended"),
+        )
+    )
+
+
+def attended_parts(enrolment):
+    """Parts the person attended; needs certificate_enrolments()."""
+    return [attendance.part for attendance in enrolment.attended]
+
+
+def verification_code(enrolment) -> str:
+    """A short code that ties the certificate to this enrolment, person and date."""
+    value = f"{enrolment.pk}:{enrolment.person_id}:{enrolment.date_id}"
+    return salted_hmac("verbund.workshops.certificate", value).hexdigest()[:8].upper()
+
+
+def certificate(enrolment, office, issued_on=None) -> Document:
+    """Teilnahmebescheinigung; the enrolment comes from certificate_enrolments()."""
+    parts = attended_parts(enrolment)
+    if not parts:
+        raise ValueError("No attended part.")
+    issued_on = issued_on or timezone.localdate()
+    person = enrolment.person
+    workshop_date = enrolment.date
+    series = workshop_date.series
+    total = sum((part.ends_at - part.starts_at for part in parts), timedelta())
+
+    with translation.override(content_language()):
+        pdf = BasePdf()
+        pdf.footer_text = _("Teilnahmebescheinigung – %(office)s") % {
+            "office": office.office_name
+        }
+        pdf.set_title(pdf_text(f"{_('Teilnahmebescheinigung')}: {person.first_name} "
+                               f"{person.last_name}"))
+        pdf.add_page()
+
+        pdf.set_font(FONT, "B", 10)
+        pdf.cell(0, 5, pdf_text(office.office_name), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        city = f"{office.postal_code} {office.city}".strip()
+        for line in (office.organisation, office.street, city):
+            if line:
+                pdf.cell(0, 5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(16)
+
+        pdf.set_font(FONT, "B", 22)
+        pdf.cell(0, 12, pdf_text(_("Teilnahmebescheinigung")), align="C",
+                 new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(8)
+
+        pdf.set_font(FONT, "B", 14)
+        pdf.cell(0, 8, pdf_text(f"{person.first_name} {person.last_name}"), align="C",
+                 new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 11)
+        pdf.cell(0, 6, pdf_text(person.firm.name), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
+        pdf.cell(0, 6, pdf_text(_("hat an der Weiterbildung")), align="C",
+                 new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", 14)
+        pdf.multi_cell(0, 8, pdf_text(series.title), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 11)
+        pdf.cell(0, 6, pdf_text(_("Thema: %(topic)s") % {"topic": series.topic.name}),
+                 align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, pdf_text(_("teilgenommen.")), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(8)
+
+        label = _("Termine:") if len(parts) > 1 else _("Termin:")
+        pdf.label_line(label, "\n".join(time_span(part) for part in parts))
+        pdf.label_line(_("Umfang:"), hours_text(total))
+        pdf.label_line(_("Ort:"), place_text(workshop_date))
+
+        outcomes = rich_text_lines(series.learning_outcomes)
+        if outcomes:
+            pdf.ln(4)
+            pdf.set_font(FONT, "B", 10)
+            pdf.cell(0, 6, pdf_text(_("Lernziele")), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT, "", 10)
+            for line in outcomes:
+                pdf.multi_cell(0, 5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
+
+        pdf.ln(12)
+        issued = issued_on.strftime("%d.%m.%Y")
+        place_and_day = f"{office.city}, {issued}" if office.city else issued
+        pdf.cell(0, 6, pdf_text(place_and_day), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, pdf_text(office.office_name), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        pdf.set_font(FONT, "", 8)
+        pdf.set_text_color(80)
+        pdf.multi_cell(
+            0, 4,
+            pdf_text(
+                _(
+                    "Diese Bescheinigung wurde maschinell erstellt und ist ohne Unterschrift "
+                    "gültig. Prüfnummer: %(id)s-%(code)s (Anmeldung %(id)s, ausgestellt am "
+                    "%(issued)s)."
+                )
+                % {"id": enrolment.pk, "code": verification_code(enrolment), "issued": issued}
+            ),
+            new_x="LMARGIN", new_y="NEXT",
+        )
+        content = bytes(pdf.output())
+        filename = ascii_filename(
+            _("Teilnahmebescheinigung"),
+            person.last_name,
+            timezone.localtime(parts[0].starts_at).strftime("%Y-%m-%d"),
+        ) + ".pdf"
+    return Document(content=content, filename=filename, content_type=PDF_CONTENT_TYPE)
