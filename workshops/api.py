@@ -3,8 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -201,34 +200,7 @@ RULE_ERRORS = {400: RuleErrorOut, 404: RuleErrorOut, 409: RuleErrorOut, 503: Rul
 
 
 def _enrolments(user):
-    waiting_before = (
-        Enrolment.objects.filter(
-            date_id=OuterRef("date_id"), status=Enrolment.Status.WAITLISTED
-        )
-        .filter(
-            Q(created_at__lt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("date_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        Enrolment.objects.for_user(user)
-        .select_related("person")
-        .annotate(
-            waitlist_position=Case(
-                When(
-                    status=Enrolment.Status.WAITLISTED,
-                    then=Coalesce(Subquery(waiting_before, output_field=IntegerField()), 0)
-                    + Value(1),
-                ),
-                default=None,
-                output_field=IntegerField(),
-            )
-        )
-    )
+    return Enrolment.objects.for_user(user).select_related("person").with_waitlist_position()
 
 
 # --- Offers ------------------------------------------------------------------------------

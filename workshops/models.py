@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Min, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -163,6 +164,34 @@ class DatePart(models.Model):
 class EnrolmentQuerySet(FirmScopedQuerySet):
     firm_field = "person__firm"
     person_field = "person"
+
+    def with_waitlist_position(self):
+        """Annotate `waitlist_position`: 1-based place among the date's waiting people in
+        arrival order, None for anyone not waiting."""
+        waiting_before = (
+            Enrolment.objects.filter(date=models.OuterRef("date"), status="waitlisted")
+            .filter(
+                Q(created_at__lt=models.OuterRef("created_at"))
+                | Q(created_at=models.OuterRef("created_at"), pk__lt=models.OuterRef("pk"))
+            )
+            .order_by()
+            .values("date")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waitlist_position=models.Case(
+                models.When(
+                    status="waitlisted",
+                    then=Coalesce(
+                        models.Subquery(waiting_before, output_field=models.IntegerField()), 0
+                    )
+                    + 1,
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
 
     def with_attendance_flag(self):
         """Annotate `has_attended`: the person attended at least one part (certificate)."""

@@ -6,8 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Min, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,31 +43,17 @@ def firm_manager_required(view):
 # --- Queries ------------------------------------------------------------------------------
 
 
-def _waitlist_ahead():
-    """How many waiting-list entries of the same date were made before this one."""
-    earlier = Enrolment.objects.filter(
-        date=OuterRef("date"), status=Status.WAITLISTED
-    ).filter(
-        Q(created_at__lt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-    )
-    return Subquery(
-        earlier.order_by().values("date").annotate(n=Count("pk")).values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
 def _with_positions(enrolments):
     """Enrolments with their date, series, person and parts, plus `position` for waiting ones."""
     enrolments = list(
         enrolments.select_related("date", "date__series", "person", "person__firm")
-        .annotate(ahead=Coalesce(_waitlist_ahead(), 0))
+        .with_waitlist_position()
         .prefetch_related(
             Prefetch("date__parts", queryset=DatePart.objects.order_by("starts_at", "pk"))
         )
     )
     for enrolment in enrolments:
-        enrolment.position = enrolment.ahead + 1 if enrolment.status == Status.WAITLISTED else None
+        enrolment.position = enrolment.waitlist_position
         parts = list(enrolment.date.parts.all())
         enrolment.first_start = parts[0].starts_at if parts else None
     return enrolments

@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,20 +72,6 @@ def dashboard_firm(user, firm_id=None):
     return firm
 
 
-def _waitlist_ahead():
-    """How many waiting-list entries of the same date were made before this one."""
-    earlier = Enrolment.objects.filter(
-        date=OuterRef("date"), status=Enrolment.Status.WAITLISTED
-    ).filter(
-        Q(created_at__lt=OuterRef("created_at"))
-        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
-    )
-    return Subquery(
-        earlier.order_by().values("date").annotate(n=Count("pk")).values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
 def _year_bounds(now):
     year = timezone.localtime(now, BERLIN).year
     return year, datetime(year, 1, 1, tzinfo=BERLIN), datetime(year + 1, 1, 1, tzinfo=BERLIN)
@@ -111,7 +96,7 @@ def build_dashboard(user, firm, now=None):
         .exclude(date__status=WorkshopDate.Status.CANCELLED)
         .with_attendance_flag()
         .select_related("date", "date__series")
-        .annotate(ahead=Coalesce(_waitlist_ahead(), 0))
+        .with_waitlist_position()
         .prefetch_related(
             Prefetch("date__parts", queryset=DatePart.objects.order_by("starts_at", "pk"))
         )
@@ -124,7 +109,7 @@ def build_dashboard(user, firm, now=None):
         row = rows[enrolment.person_id]
         if enrolment.status == Enrolment.Status.WAITLISTED:
             if not finished:
-                enrolment.position = enrolment.ahead + 1
+                enrolment.position = enrolment.waitlist_position
                 row.waitlist.append(enrolment)
         elif not finished:
             row.upcoming.append(enrolment)

@@ -10,7 +10,7 @@ until the offer is accepted, declined or expired.
 from datetime import timedelta
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -471,14 +471,8 @@ def move(*, enrolment_id, target_date_id, by_user, reason):
 
 def waitlist_position(enrolment):
     """1-based position among the waiting people of its date (None if not waiting)."""
-    if enrolment.status != Status.WAITLISTED:
-        return None
     return (
-        Enrolment.objects.filter(date_id=enrolment.date_id, status=Status.WAITLISTED)
-        .filter(
-            Q(created_at__lt=enrolment.created_at)
-            | Q(created_at=enrolment.created_at, pk__lt=enrolment.pk)
-        )
-        .count()
-        + 1
+        Enrolment.objects.with_waitlist_position()
+        .values_list("waitlist_position", flat=True)
+        .get(pk=enrolment.pk)
     )
