@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
@@ -260,7 +260,11 @@ class CancelDateView(DateMixin, WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            gettext("Der Termin wurde abgesagt; %(count)s Anmeldungen wurden storniert.")
+            ngettext(
+                "Der Termin wurde abgesagt; %(count)s Anmeldung wurde storniert.",
+                "Der Termin wurde abgesagt; %(count)s Anmeldungen wurden storniert.",
+                count,
+            )
             % {"count": count},
         )
         return redirect(participants_url(self.date))
