@@ -57,8 +57,30 @@ def test_staff_open_every_listing_and_edit_view(demo, client, email, name):
     assert expected_text in listing.content.decode()
 
     obj = model.objects.order_by("pk").first()
+    if model is Enrolment:
+        # Enrolments change only through the rules; the admin shows them read-only.
+        assert client.get(f"/admin/{name}/inspect/{obj.pk}/").status_code == 200
+        return
     assert client.get(f"/admin/{name}/edit/{obj.pk}/").status_code == 200
     assert client.get(f"/admin/{name}/new/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_enrolments_cannot_be_created_or_edited_around_the_rules(demo, client):
+    client = staff_client(client, STAFF[0])
+    enrolment = Enrolment.objects.filter(status="confirmed").first()
+
+    assert client.get("/admin/anmeldungen/new/").status_code in (302, 403)
+    response = client.post(
+        f"/admin/anmeldungen/edit/{enrolment.pk}/", {"status": "cancelled"}
+    )
+
+    assert response.status_code in (302, 403)
+    enrolment.refresh_from_db()
+    assert enrolment.status == "confirmed"
+    listing = client.get("/admin/anmeldungen/").content.decode()
+    assert "/admin/anmeldungen/inspect/" in listing
+    assert "/admin/anmeldungen/edit/" not in listing
 
 
 @pytest.mark.django_db

@@ -6,7 +6,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -19,6 +18,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from . import admin_views
 from .forms import WorkshopDateForm
@@ -128,13 +129,13 @@ class EnrolmentIndexView(IndexView):
         )
 
 
-class EnrolmentForm(WagtailAdminModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["date"].queryset = dates_with_parts()
-        self.fields["person"].queryset = self.fields["person"].queryset.select_related("firm")
-        self.fields["person"].label_from_instance = lambda person: (
-            f"{person.full_name} ({person.firm.name})"
+class RulesOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Enrolments can be looked at here but change only through the enrolment rules (the
+    date's "Teilnehmende" page, the firm pages, the API), which check seats and log."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "change", "delete") and super().user_has_permission(
+            user, action
         )
 
 
@@ -230,16 +231,14 @@ class EnrolmentViewSet(ModelViewSet):
     search_fields = ["person__first_name", "person__last_name", "person__firm__name"]
     ordering = "-created_at"
     copy_view_enabled = False
-    edit_handler = ObjectList(
-        [
-            FieldPanel("date"),
-            FieldPanel("person"),
-            FieldRowPanel([FieldPanel("status"), FieldPanel("offer_expires_at")]),
-            FieldPanel("enrolled_by"),
-            FieldPanel("created_at"),
-        ],
-        base_form_class=EnrolmentForm,
-    )
+    inspect_view_enabled = True
+    # The edit and create views exist but are refused by the permission policy below.
+    form_fields = ["date", "person", "status"]
+    inspect_view_fields = [
+        "date", "person", "status", "offer_expires_at", "enrolled_by", "created_at", "updated_at",
+    ]
+
+register_permission_policy(Enrolment, RulesOnlyPermissionPolicy(Enrolment), exact_class=True)
 
 
 class WorkshopsViewSetGroup(ModelViewSetGroup):
