@@ -16,7 +16,7 @@ FIRM_LIMIT = 3
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_parallel_enrolments_fill_ten_seats_exactly(require_postgres):
     date = WorkshopDateFactory(capacity=CAPACITY, firm_limit=FIRM_LIMIT)
     firms = [FirmFactory() for _ in range(10)]
