@@ -483,6 +483,9 @@ def test_participant_page_in_the_admin_links_the_downloads(client, workshop_date
     assert response.status_code == 200
     for url in (csv_url, xlsx_url, sheet_url):
         assert f'href="{url(workshop_date)}"' in response.content.decode()
+    attendance = reverse("workshops:trainer_date", args=[workshop_date.pk])
+    assert f'href="{attendance}"' in response.content.decode()
+    assert client.get(attendance).status_code == 200
 
 
 def test_certificate_links_appear_for_the_participant_and_the_firm_admin(

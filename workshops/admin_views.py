@@ -63,6 +63,11 @@ def participant_page_links(date):
             "url": reverse("documents:sign_in_sheet", args=[date.pk]),
             "icon": "doc-full",
         },
+        {
+            "label": _("Anwesenheit erfassen"),
+            "url": reverse("workshops:trainer_date", args=[date.pk]),
+            "icon": "tick",
+        },
     ]
 
 
