@@ -45,6 +45,9 @@ system-packages:
 
 test: $(VENV)/.installed system-packages
 	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ -d tests/ical/node_modules ] || npm ci --prefix tests/ical --no-audit --no-fund; \
+	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

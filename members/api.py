@@ -13,6 +13,7 @@ from pydantic import ConfigDict, field_validator
 
 from members.models import Firm, Person, managed_firm_ids
 from members.services.audit import record
+from members.services.calendar_feeds import personal_feed_url
 from members.services.people import email_taken
 
 router = Router(tags=["Personen"])
@@ -50,7 +51,10 @@ class MeOut(Schema):
     last_name: str
     role: str = Field(description="staff, admin, contact, employee oder none")
     firm: FirmOut | None
-    calendar_feed_url: str | None = None
+    calendar_feed_url: str | None = Field(
+        description="Adresse des persönlichen Kalender-Abonnements (iCalendar); null für "
+        "Konten ohne Unternehmen"
+    )
 
 
 class EmployeeOut(Schema):
@@ -212,7 +216,7 @@ def me(request):
         "last_name": user.last_name,
         "role": role,
         "firm": person.firm if person is not None else None,
-        "calendar_feed_url": None,
+        "calendar_feed_url": personal_feed_url(user),
     }
 
 

@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -381,3 +383,42 @@ class Invitation(models.Model):
             and self.expires_at > timezone.now()
         )
 
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret part of a calendar feed address, for one person's account or one firm.
+
+    Whoever knows the address can read the feed without signing in; a new token makes the
+    old address useless.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("Konto"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    firm = models.OneToOneField(
+        Firm, verbose_name=_("Unternehmen"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(_("erstellt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Kalender-Abonnement")
+        verbose_name_plural = _("Kalender-Abonnements")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(user__isnull=False, firm__isnull=True)
+                    | Q(user__isnull=True, firm__isnull=False)
+                ),
+                name="calendar_feed_token_user_or_firm",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.user or self.firm)

@@ -6,6 +6,7 @@ import pytest
 from wagtail.models import APIToken
 
 from members.models import Person
+from members.services.calendar_feeds import feed_url, personal_feed_token
 from tests.factories import FirmFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,17 +59,21 @@ def test_me_shows_user_role_and_firm(client, admin, auth, firm):
         "last_name": admin.user.last_name,
         "role": "admin",
         "firm": {"id": firm.pk, "name": "Kessler Feinmechanik GmbH"},
-        "calendar_feed_url": None,
+        "calendar_feed_url": feed_url(personal_feed_token(admin.user)),
     }
+    assert "/kalender/person/" in response.json()["calendar_feed_url"]
 
 
 def test_me_for_staff_and_for_an_account_without_firm(client):
     staff = UserFactory(staff=True)
-    assert client.get("/api/v1/me", **bearer(staff)).json()["role"] == "staff"
+    staff_data = client.get("/api/v1/me", **bearer(staff)).json()
+    assert staff_data["role"] == "staff"
+    assert staff_data["calendar_feed_url"] == feed_url(personal_feed_token(staff))
     loner = UserFactory()
     data = client.get("/api/v1/me", **bearer(loner)).json()
     assert data["role"] == "none"
     assert data["firm"] is None
+    assert data["calendar_feed_url"] is None
 
 
 def test_me_works_with_the_browser_session(client, admin):

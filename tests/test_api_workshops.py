@@ -132,7 +132,7 @@ def test_offer_has_every_field_with_berlin_offsets(client):
         "waitlist_length": 0,
         "enrolment_deadline": f"{year}-01-05T09:00:00+01:00",
         "url": f"{series_url}#termin-{offer.pk}",
-        "ical_url": None,
+        "ical_url": f"{SITE}/kalender/termin/{offer.pk}.ics",
     }]
     assert series_url.startswith(SITE + "/")
     assert "meet.example" not in response.content.decode()

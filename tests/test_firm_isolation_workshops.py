@@ -17,12 +17,17 @@ ENROLMENT_SCOPED = {
     "accept": ("enrolment", ("post",)),
     "decline": ("enrolment", ("post",)),
     "certificate": ("documents", ("get",)),
+    "enrolment": ("calendar", ("get",)),
 }
 # URLs with an id that are not firm data: a public date, or staff-only documents.
 NOT_FIRM_SCOPED = {
     ("enrolment", "enrol"), ("enrolment", "self"), ("enrolment", "result"),
     ("documents", "participants_csv"), ("documents", "participants_xlsx"),
     ("documents", "sign_in_sheet"),
+    # Calendar files: public dates, series and topics, and feeds whose secret token is
+    # the only key (one person's or one firm's, never chosen by a firm's id).
+    ("calendar", "date"), ("calendar", "series"), ("calendar", "topic"),
+    ("calendar", "person"), ("calendar", "firm"),
 }
 API_SCOPED = {
     "/enrolments/{enrolment_id}/cancel",
@@ -40,9 +45,20 @@ def id_patterns(module, namespace):
     }
 
 
+def parameter_patterns(module, namespace):
+    """Every pattern that takes any parameter (an id, a slug or a token)."""
+    return {
+        (namespace, pattern.name)
+        for pattern, _route in walk(get_resolver(module).url_patterns)
+        if pattern.pattern.converters
+    }
+
+
 def test_every_enrolment_url_with_an_id_is_classified():
-    found = id_patterns("workshops.urls_enrolment", "enrolment") | id_patterns(
-        "workshops.urls_documents", "documents"
+    found = (
+        id_patterns("workshops.urls_enrolment", "enrolment")
+        | id_patterns("workshops.urls_documents", "documents")
+        | parameter_patterns("workshops.urls_calendar", "calendar")
     )
     scoped = {(namespace, name) for name, (namespace, _m) in ENROLMENT_SCOPED.items()}
     assert found == scoped | NOT_FIRM_SCOPED
@@ -66,7 +82,7 @@ def other_firms_enrolment(db):
 
 def url_for(name, enrolment):
     namespace, _methods = ENROLMENT_SCOPED[name]
-    kwarg = "enrolment_id" if name == "certificate" else "pk"
+    kwarg = "enrolment_id" if name in ("certificate", "enrolment") else "pk"
     return reverse(f"{namespace}:{name}", kwargs={kwarg: enrolment.pk})
 
 
@@ -109,3 +125,14 @@ def test_firm_b_admin_reaches_the_same_certificate(client, other_firms_enrolment
     client.force_login(firm_b_admin.user)
 
     assert client.get(url_for("certificate", other_firms_enrolment)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_firm_b_admin_downloads_the_same_enrolment_file(client, other_firms_enrolment):
+    firm_b_admin = PersonFactory(admin=True, firm=other_firms_enrolment.person.firm)
+    client.force_login(firm_b_admin.user)
+
+    response = client.get(url_for("enrolment", other_firms_enrolment))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"

@@ -28,6 +28,8 @@ urlpatterns = [
     path("trainer/", include("workshops.urls")),
     path("teilnahme/", include("workshops.urls_documents")),
     path("anmeldung/", include("workshops.urls_enrolment")),
+    # Feeds under /kalender/, the feed addresses on the account page /konto/kalender/.
+    path("", include("workshops.urls_calendar")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}),
 ]

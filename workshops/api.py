@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import F, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -73,7 +74,7 @@ class OfferOut(Schema):
     waitlist_length: int
     enrolment_deadline: datetime
     url: str = Field(description="Adresse des Termins auf der Seite der Workshopreihe")
-    ical_url: str | None = None
+    ical_url: str = Field(description="Absolute Adresse des Termins als Kalenderdatei (.ics)")
 
     @staticmethod
     def resolve_series(obj):
@@ -120,7 +121,7 @@ class OfferOut(Schema):
 
     @staticmethod
     def resolve_ical_url(obj):
-        return None
+        return settings.SITE_URL + reverse("calendar:date", args=[obj.pk])
 
 
 class EmployeeRefOut(Schema):

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Workshops")
+
+    def ready(self):
+        from workshops import ical_folding, signals
+
+        signals.connect()
+        ical_folding.install()

@@ -92,6 +92,13 @@ class WorkshopDate(ClusterableModel):
         _("Änderungszähler"), default=0, editable=False,
         help_text=_("Steigt mit jeder Änderung, die Teilnehmende sehen müssen."),
     )
+    cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True,
+                                        editable=False)
+    calendar_title = models.CharField(
+        _("Titel in Kalendereinträgen"), max_length=255, blank=True, editable=False,
+        help_text=_("Der Titel der Workshopreihe, wie er Teilnehmenden zuletzt mitgeteilt "
+                    "wurde."),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 

@@ -79,6 +79,7 @@ def cancel_date(date_id, by_user, reason):
         for pk, status in active
     )
     WorkshopDate.objects.filter(pk=date.pk).update(
-        status=WorkshopDate.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now
+        status=WorkshopDate.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now,
+        cancelled_at=now,
     )
     return len(active)

@@ -1,0 +1,27 @@
+"""Keeps calendar entries up to date when a workshop series is published under a new title."""
+
+from django.db.models import F
+from wagtail.signals import page_published
+
+from workshops.models import WorkshopDate
+
+
+def series_published(sender, instance, **kwargs):
+    """A new series title is a change participants must see: raise each date's sequence.
+
+    Dates that never recorded a title just take the current one.
+    """
+    title = instance.title
+    dates = WorkshopDate.objects.filter(series_id=instance.pk)
+    dates.filter(calendar_title="").update(calendar_title=title)
+    dates.exclude(calendar_title="").exclude(calendar_title=title).update(
+        calendar_title=title, sequence=F("sequence") + 1
+    )
+
+
+def connect():
+    from cms.models import WorkshopSeriesPage
+
+    page_published.connect(
+        series_published, sender=WorkshopSeriesPage, dispatch_uid="workshops.series_published"
+    )
