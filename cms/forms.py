@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from verbund.forms import HoneypotForm
+
 from .models import AdviceRequest, ContactPointPage, Topic
 
 
-class AdviceRequestForm(forms.Form):
+class AdviceRequestForm(HoneypotForm):
     name = forms.CharField(label=_("Ihr Name"), max_length=200)
     firm_name = forms.CharField(label=_("Unternehmen"), max_length=200, required=False)
     email = forms.EmailField(
@@ -32,8 +34,6 @@ class AdviceRequestForm(forms.Form):
                           "Ihre Anfrage bearbeiten können.")
         },
     )
-    # Left empty by people; filled in by form-filling robots.
-    fax = forms.CharField(label=_("Fax (bitte leer lassen)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,15 +48,7 @@ class AdviceRequestForm(forms.Form):
         self.fields["firm_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
-        self.fields["fax"].widget.attrs.update(autocomplete="off", tabindex="-1")
 
-    def clean_fax(self):
-        if self.cleaned_data["fax"]:
-            raise forms.ValidationError(
-                _("Bitte lassen Sie das Feld „Fax“ leer; es dient dem Schutz vor "
-                  "automatisierten Einsendungen.")
-            )
-        return ""
 
     def clean(self):
         cleaned = super().clean()

@@ -9,13 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from members.models import Firm
 from members.services import onboarding
+from verbund.forms import HoneypotForm
 
 postal_code_validator = RegexValidator(
     r"^\d{5}$", _("Bitte geben Sie eine Postleitzahl mit genau fünf Ziffern ein.")
 )
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(HoneypotForm, forms.ModelForm):
     contact_first_name = forms.CharField(label=_("Vorname"), max_length=150)
     contact_last_name = forms.CharField(label=_("Nachname"), max_length=150)
     contact_email = forms.EmailField(
@@ -37,8 +38,6 @@ class ApplicationForm(forms.ModelForm):
         help_text=_("zum Beispiel https://www.beispiel.de"),
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
-    # Left empty by people; filled in by form-filling robots.
-    fax = forms.CharField(label=_("Fax (bitte leer lassen)"), required=False)
 
     class Meta:
         model = Firm
@@ -73,7 +72,6 @@ class ApplicationForm(forms.ModelForm):
         self.fields["contact_last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
         self.fields["contact_phone"].widget.attrs.update(autocomplete="tel", type="tel")
-        self.fields["fax"].widget.attrs.update(autocomplete="off", tabindex="-1")
 
     def clean_employee_count(self):
         count = self.cleaned_data["employee_count"]
@@ -95,13 +93,6 @@ class ApplicationForm(forms.ModelForm):
             )
         return email
 
-    def clean_fax(self):
-        if self.cleaned_data["fax"]:
-            raise forms.ValidationError(
-                _("Bitte lassen Sie das Feld „Fax“ leer; es dient dem Schutz vor "
-                  "automatisierten Einsendungen.")
-            )
-        return ""
 
     def firm_fields(self):
         return [self[name] for name in ("name", "legal_form", "sector", "employee_count")]
