@@ -38,11 +38,23 @@ def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
     assert "no issues" in output
 
 
-def test_settings_refuse_to_load_without_secret_key_when_debug_is_off(tmp_path):
-    result = run(["manage.py", "check"], settings_free_env(tmp_path, DEBUG="0"))
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "SECRET_KEY" in result.stderr.strip().splitlines()[-1]
+def test_without_secret_key_the_web_application_refuses_to_start(tmp_path):
+    env = settings_free_env(tmp_path, DEBUG="0")
+    for entry_point in ("verbund.wsgi", "verbund.asgi"):
+        result = run(["-c", f"import {entry_point}"], env)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr
+        assert "SECRET_KEY" in result.stderr.strip().splitlines()[-1]
+
+
+def test_without_secret_key_commands_that_sign_nothing_still_run(tmp_path):
+    env = settings_free_env(tmp_path, DEBUG="0")
+    result = run(["manage.py", "makemigrations", "--check", "--dry-run"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    deploy = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert deploy.returncode != 0
+    assert "security.W009" in deploy.stdout + deploy.stderr
 
 
 EMBEDDED_DEFAULTS = """
