@@ -1,8 +1,9 @@
 """Email backends.
 
-`QueuedEmailBackend` is what the application uses: it hands each message to the Celery
-worker once the surrounding transaction has committed, so no request waits for SMTP.
-The worker delivers with `settings.VERBUND_DELIVERY_EMAIL_BACKEND`.
+`QueuedEmailBackend` is what the application uses for ready-made messages (allauth's
+account emails, invitations): it writes each message to the notification outbox in the
+surrounding transaction, and the worker delivers it with
+`settings.VERBUND_DELIVERY_EMAIL_BACKEND`, like every other notification.
 
 `ConsoleAndFileBackend` is the delivery backend of the embedded default: every message
 is printed and also written as an .eml file to `settings.MAIL_DIR`.
@@ -16,7 +17,6 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.console import EmailBackend as ConsoleBackend
-from django.db import transaction
 from django.utils import timezone
 
 
@@ -62,11 +62,19 @@ def deserialize_message(data: dict) -> EmailMultiAlternatives:
 
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
-        from .tasks import deliver_email
+        from tasks.models import Notification
+        from tasks.services.outbox import notify
 
         for message in email_messages:
-            payload = serialize_message(message)
-            transaction.on_commit(lambda payload=payload: deliver_email.delay(payload))
+            recipients = message.recipients()
+            if not recipients:
+                continue
+            notify(
+                Notification.Kind.MESSAGE,
+                email=recipients[0],
+                context={"message": serialize_message(message)},
+                key=f"message|{uuid.uuid4().hex}",
+            )
         return len(email_messages)
 
 

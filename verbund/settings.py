@@ -153,12 +153,35 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down must not hold up a request: give up publishing quickly; the
+# outbox sweeper enqueues the row again once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {
+        "task": "tasks.tasks.sweep_outbox",
+        "schedule": 60.0,
+    },
     "expire-waitlist-offers": {
         "task": "tasks.tasks.expire_waitlist_offers",
         "schedule": 60.0,
     },
 }
+
+# --- Notifications ---------------------------------------------------------------------
+VERBUND_OUTBOX = {
+    # Failed deliveries are tried again after 1, 2, 4, ... minutes (at most an hour apart);
+    # after MAX_ATTEMPTS the row is marked failed for staff to look at.
+    "MAX_ATTEMPTS": env.int("OUTBOX_MAX_ATTEMPTS", default=8),
+    "RETRY_FIRST_SECONDS": env.int("OUTBOX_RETRY_FIRST_SECONDS", default=60),
+    # A row handed to the broker that is still pending after this long is enqueued again.
+    "REENQUEUE_AFTER_SECONDS": env.int("OUTBOX_REENQUEUE_AFTER_SECONDS", default=300),
+    "SWEEP_BATCH": 5000,
+}
+# Reminders go out this many days before a date's first part, at the same time of day.
+VERBUND_REMINDER_DAYS = env.list("REMINDER_DAYS", cast=int, default=[7, 1])
 
 # --- Email -----------------------------------------------------------------------------
 # EMAIL_BACKEND queues every message for the Celery worker; the worker hands it to the

@@ -30,6 +30,7 @@ urlpatterns = [
     path("anmeldung/", include("workshops.urls_enrolment")),
     # Feeds under /kalender/, the feed addresses on the account page /konto/kalender/.
     path("", include("workshops.urls_calendar")),
+    path("benachrichtigungen/", include("tasks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}),
 ]

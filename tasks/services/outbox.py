@@ -1,0 +1,217 @@
+"""Writing to the outbox, and delivering one row of it.
+
+    notify(kind, person=|user=|email=, about=, version=, due_at=, context=)
+        adds one row in the caller's transaction; a second call for the same event
+        (same kind, recipient, object and version) changes nothing and returns None.
+    cancel_pending(queryset_filter...) / pending_for(...)
+        drop or find rows that have not gone out yet (a cancelled seat's reminders).
+    deliver(pk, connection)
+        sends one due row and marks it sent in the transaction that locks it; a no-op for
+        a row that is sent, cancelled, failed, not due yet or locked by another worker.
+    sweep(now=None)
+        enqueues the due pending rows that are not already on their way (every minute).
+
+The broker is not a database: due times live here, and the only tasks ever queued are
+"deliver row N now".
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tasks.models import Notification
+
+logger = logging.getLogger(__name__)
+
+State = Notification.State
+Kind = Notification.Kind
+
+# Delivery problems worth another try: the SMTP server refused for now or was unreachable.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def max_attempts():
+    return settings.VERBUND_OUTBOX["MAX_ATTEMPTS"]
+
+
+def retry_delay(attempts):
+    """Exponential backoff: 1, 2, 4, ... minutes after the n-th failed attempt, at most 1 h."""
+    first = settings.VERBUND_OUTBOX["RETRY_FIRST_SECONDS"]
+    return timedelta(seconds=min(first * 2 ** (attempts - 1), 3600))
+
+
+def _recipient_key(person, user, email):
+    if person is not None:
+        return f"p{person.pk}"
+    if user is not None:
+        return f"u{user.pk}"
+    return f"e{email.lower()}"
+
+
+def recipient_language(person=None, user=None):
+    account = user if user is not None else getattr(person, "user", None)
+    language = getattr(account, "language", "") or settings.LANGUAGE_CODE
+    return language.split("-")[0]
+
+
+def make_key(kind, *, person=None, user=None, email="", about=None, version=""):
+    recipient = _recipient_key(person, user, email)
+    target = "-"
+    if about is not None:
+        target = f"{about._meta.label_lower}:{about.pk}"
+    return f"{kind}|{recipient}|{target}|{version}"[:200]
+
+
+def notify(kind, *, person=None, user=None, email="", about=None, version="", due_at=None,
+           context=None, key=None):
+    """Put one notification into the outbox, in the caller's transaction.
+
+    Returns the new row, or None when the same event is already in the outbox. Rows that
+    are due now are handed to the worker right after the transaction commits.
+    """
+    if person is None and user is None and not email:
+        raise ValueError("a notification needs a person, a user or an address")
+    key = key or make_key(kind, person=person, user=user, email=email, about=about,
+                          version=version)
+    now = timezone.now()
+    defaults = {
+        "kind": kind,
+        "person": person,
+        "user": user,
+        "to_email": email,
+        "version": str(version),
+        "language": recipient_language(person, user),
+        "context": context or {},
+        "due_at": due_at or now,
+    }
+    if about is not None:
+        defaults["content_type"] = ContentType.objects.get_for_model(about)
+        defaults["object_id"] = about.pk
+    with transaction.atomic():
+        row, created = Notification.objects.get_or_create(key=key, defaults=defaults)
+    if not created:
+        return None
+    if row.due_at <= now:
+        transaction.on_commit(lambda: enqueue([row.pk]))
+    return row
+
+
+def rows_about(obj):
+    """The outbox rows about one object (an enrolment, a date, ...)."""
+    return Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    )
+
+
+def cancel_pending(queryset, reason):
+    """Drop rows of `queryset` that have not gone out yet; returns how many."""
+    return queryset.filter(state=State.PENDING).update(
+        state=State.CANCELLED, last_error=reason, updated_at=timezone.now()
+    )
+
+
+def enqueue(pks):
+    """Hand rows to the worker. A broker that is down only delays them: the sweeper
+    enqueues every due pending row again later."""
+    from tasks.tasks import deliver_notification
+
+    published = []
+    try:
+        for pk in pks:
+            deliver_notification.delay(pk)
+            published.append(pk)
+    except Exception:  # the broker is unreachable; the rows stay pending in the database
+        logger.warning("Broker unreachable, %s notification(s) wait for the sweeper",
+                       len(pks) - len(published), exc_info=True)
+    if published:
+        Notification.objects.filter(pk__in=published).update(enqueued_at=timezone.now())
+    return len(published)
+
+
+def sweep(now=None, *, limit=None):
+    """Enqueue due pending rows that were never enqueued or were enqueued long ago."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.VERBUND_OUTBOX["REENQUEUE_AFTER_SECONDS"])
+    pks = list(
+        Notification.objects.filter(state=State.PENDING, due_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[: limit or settings.VERBUND_OUTBOX["SWEEP_BATCH"]]
+    )
+    return enqueue(pks)
+
+
+def deliver(pk, connection):
+    """Send one outbox row through `connection` (an open Django email backend).
+
+    Returns the row's state afterwards, or None when there was nothing to do.
+    """
+    from tasks.services import render
+
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("person__user", "user")
+            .filter(pk=pk, state=State.PENDING, due_at__lte=now)
+            .first()
+        )
+        if row is None:
+            return None
+        address = render.recipient_address(row)
+        if not address:
+            return _close(row, State.CANCELLED, "no address (erased, left or inactive)")
+        if render.is_unsubscribed(row):
+            return _close(row, State.CANCELLED, "unsubscribed")
+        try:
+            message = render.build_message(row, address)
+        except render.SkipNotification as skip:
+            return _close(row, State.CANCELLED, str(skip))
+        except Exception as exc:  # a broken template fails this row only
+            logger.exception("Notification %s could not be rendered", row.pk)
+            return _close(row, State.FAILED, f"{type(exc).__name__}: {exc}")
+        row.attempts += 1
+        try:
+            connection.send_messages([message])
+        except TRANSIENT_ERRORS as exc:
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.enqueued_at = None
+            if row.attempts >= max_attempts():
+                row.state = State.FAILED
+            else:
+                row.due_at = now + retry_delay(row.attempts)
+            row.save(update_fields=["attempts", "last_error", "enqueued_at", "state", "due_at",
+                                    "updated_at"])
+            logger.warning("Notification %s not delivered (attempt %s): %s", row.pk,
+                           row.attempts, row.last_error)
+            return row.state
+        row.state = State.SENT
+        row.sent_at = timezone.now()
+        row.to_email = address
+        row.last_error = ""
+        row.save(update_fields=["attempts", "state", "sent_at", "to_email", "last_error",
+                                "updated_at"])
+        return row.state
+
+
+def _close(row, state, reason):
+    row.state = state
+    row.last_error = reason[:2000]
+    row.save(update_fields=["state", "last_error", "updated_at"])
+    return state
+
+
+def send_again(pks):
+    """Staff action: put failed (or cancelled) rows back as pending, due now."""
+    rows = Notification.objects.filter(pk__in=pks).exclude(state=State.SENT)
+    ids = list(rows.values_list("pk", flat=True))
+    rows.update(state=State.PENDING, attempts=0, due_at=timezone.now(), enqueued_at=None,
+                updated_at=timezone.now())
+    transaction.on_commit(lambda: enqueue(ids))
+    return len(ids)

@@ -1,0 +1,160 @@
+"""Turning an outbox row into an email, at the moment it is sent.
+
+Each kind registers a context function with `@kind(Notification.Kind.X, category=...)`
+(see `tasks/kinds/`). The function gets the row and returns the template context, or
+raises `SkipNotification` when the message no longer makes sense (a reminder for a seat
+that was cancelled since). It may put MIME parts to attach under the key "attachments".
+
+Templates live in `templates/tasks/email/<kind>_subject.txt`, `<kind>.txt` and
+`<kind>.html`; they extend `tasks/email/base.txt` and `base.html`, which carry the office's
+contact details from the CMS site settings and, for non-essential kinds, the unsubscribe
+link. Everything is rendered in the recipient's language.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import formataddr, make_msgid, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from tasks.models import Notification, Unsubscription
+from tasks.services import preferences
+
+
+class SkipNotification(Exception):
+    """The message should not go out any more; the row is marked cancelled with the reason."""
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    build_context: Callable
+    # None: essential (always sent); otherwise the Unsubscription.Category it belongs to.
+    category: str | None = None
+
+
+REGISTRY: dict[str, KindSpec] = {}
+
+
+def kind(name, *, category=None):
+    """Register the context function for one notification kind."""
+
+    def register(function):
+        REGISTRY[str(name)] = KindSpec(build_context=function, category=category)
+        return function
+
+    return register
+
+
+def spec_for(row):
+    from tasks import kinds  # noqa: F401  (registers every kind)
+
+    try:
+        return REGISTRY[row.kind]
+    except KeyError:
+        raise LookupError(f"no context function registered for {row.kind!r}") from None
+
+
+def category_of(kind_name):
+    from tasks import kinds  # noqa: F401
+
+    spec = REGISTRY.get(str(kind_name))
+    return spec.category if spec else None
+
+
+def recipient_address(row):
+    """The address to send to now, or "" when nobody should get it any more."""
+    if row.person_id:
+        person = row.person
+        if person.erased_at is not None or not person.email:
+            return ""
+        return person.email
+    if row.user_id:
+        user = row.user
+        return user.email if user.is_active else ""
+    return row.to_email
+
+
+def is_unsubscribed(row):
+    category = category_of(row.kind)
+    if category is None:
+        return False
+    recipients = Unsubscription.objects.filter(category=category)
+    if row.person_id:
+        account = row.person.user_id
+        return recipients.filter(
+            person_id=row.person_id
+        ).exists() or (account is not None and recipients.filter(user_id=account).exists())
+    if row.user_id:
+        return recipients.filter(user_id=row.user_id).exists()
+    return False
+
+
+def office():
+    """The office's name and contact details from the CMS site settings."""
+    from wagtail.models import Site
+
+    from cms.models import OfficeSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return OfficeSettings.for_site(site) if site is not None else None
+
+
+def sender(office_settings):
+    default_name, default_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if office_settings is None:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr(
+        (office_settings.office_name or default_name, office_settings.email or default_email)
+    )
+
+
+def recipient_name(row):
+    if row.person_id:
+        return row.person.full_name
+    if row.user_id:
+        return row.user.get_full_name()
+    return ""
+
+
+def build_message(row, address):
+    """The email for one row; raises SkipNotification or any rendering error."""
+    spec = spec_for(row)
+    with translation.override(row.language or settings.LANGUAGE_CODE):
+        context = spec.build_context(row)
+        if row.kind == Notification.Kind.MESSAGE:
+            return context["message"]
+        attachments = context.pop("attachments", [])
+        office_settings = office()
+        unsubscribe_url = ""
+        if spec.category is not None:
+            unsubscribe_url = preferences.unsubscribe_url(row, spec.category)
+        context.update(
+            notification=row,
+            office=office_settings,
+            recipient_name=recipient_name(row),
+            site_url=settings.SITE_URL,
+            unsubscribe_url=unsubscribe_url,
+        )
+        base = f"tasks/email/{row.kind}"
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        text = render_to_string(f"{base}.txt", context)
+        html = render_to_string(f"{base}.html", context)
+    headers = {
+        "Message-ID": make_msgid(f"verbund.{row.pk}"),
+        "X-Verbund-Notification": str(row.pk),
+        "Auto-Submitted": "auto-generated",
+    }
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    from_address = sender(office_settings)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=from_address, to=[address], headers=headers
+    )
+    message.attach_alternative(html, "text/html")
+    for part in attachments:
+        message.attach(part)
+    return message
