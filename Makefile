@@ -47,6 +47,7 @@ test: $(VENV)/.installed system-packages
 	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 	@if command -v npm >/dev/null 2>&1; then \
 	  [ -d tests/ical/node_modules ] || npm ci --prefix tests/ical --no-audit --no-fund; \
+	  [ -d tests/a11y/node_modules ] || npm ci --prefix tests/a11y --no-audit --no-fund; \
 	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

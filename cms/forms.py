@@ -1,9 +1,23 @@
+import time
+from decimal import Decimal
+
 from django import forms
+from django.core import signing
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verbund.forms import HoneypotForm
 
-from .models import AdviceRequest, ContactPointPage, Topic
+from .models import FEDERAL_STATES, AdviceRequest, ContactPointPage, Topic
+
+# People need a few seconds to fill in the advice form; robots post at once.
+ADVICE_MIN_FILL_SECONDS = 3
+_STARTED_SALT = "verbund.advice.form-started"
+
+
+def form_started_token(at=None):
+    """A signed note of when the form was shown, so the time to fill it in can be checked."""
+    return signing.dumps(time.time() if at is None else at, salt=_STARTED_SALT)
 
 
 class AdviceRequestForm(HoneypotForm):
@@ -35,8 +49,11 @@ class AdviceRequestForm(HoneypotForm):
         },
     )
 
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["started"].initial = form_started_token()
         self.fields["name"].error_messages["required"] = _("Bitte geben Sie Ihren Namen an.")
         self.fields["contact_point"].queryset = (
             ContactPointPage.objects.live().select_related("district").order_by("title")
@@ -49,6 +66,22 @@ class AdviceRequestForm(HoneypotForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
 
+    def clean_started(self):
+        try:
+            started = float(signing.loads(self.cleaned_data["started"], salt=_STARTED_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            started = None
+        if started is None:
+            # Without a valid note the form could never be sent: render a fresh one.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("started")] = form_started_token()
+        if started is None or time.time() - started < ADVICE_MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                _("Das ging schneller, als ein Mensch das Formular ausfüllen kann. Bitte "
+                  "prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal ab."),
+                code="too_fast",
+            )
+        return ""
 
     def clean(self):
         cleaned = super().clean()
@@ -78,3 +111,128 @@ class NoteForm(forms.Form):
         label=_("Neue Notiz"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Bitte schreiben Sie eine Notiz.")},
     )
+
+
+class FundingCheckForm(forms.Form):
+    """The questions of the funding check; sent by GET so the result has its own address."""
+
+    MIN_AGE, MAX_AGE = 15, 75
+    MAX_HOURS = Decimal("5000")
+    QUALIFICATION_CHOICES = [
+        ("ja", _("Ja – eine abgeschlossene Ausbildung, Fortbildung oder ein Studium")),
+        ("nein", _("Nein, keinen Berufsabschluss")),
+    ]
+    AZAV_CHOICES = [
+        ("ja", _("Ja, beide sind zugelassen")),
+        ("nein", _("Nein")),
+        ("unbekannt", _("Weiß ich nicht")),
+    ]
+
+    beschaeftigte = forms.IntegerField(
+        label=_("Wie viele Beschäftigte hat Ihr Unternehmen?"), min_value=1,
+        max_value=1_000_000,
+        help_text=_("Die Zahl bestimmt die Größenklasse, z. B. unter 50 oder 50 bis 499."),
+        error_messages={
+            "required": _("Bitte geben Sie die Zahl der Beschäftigten an."),
+            "invalid": _("Bitte geben Sie die Zahl der Beschäftigten als ganze Zahl an."),
+            "min_value": _("Die Zahl der Beschäftigten muss mindestens 1 sein."),
+            "max_value": _("Bitte prüfen Sie die Zahl der Beschäftigten."),
+        },
+    )
+    alter = forms.IntegerField(
+        label=_("Wie alt ist die oder der Beschäftigte?"), min_value=MIN_AGE, max_value=MAX_AGE,
+        error_messages={
+            "required": _("Bitte geben Sie das Alter an."),
+            "invalid": _("Bitte geben Sie das Alter in ganzen Jahren an."),
+            "min_value": _("Bitte geben Sie ein Alter zwischen 15 und 75 Jahren an."),
+            "max_value": _("Bitte geben Sie ein Alter zwischen 15 und 75 Jahren an."),
+        },
+    )
+    berufsabschluss = forms.ChoiceField(
+        label=_("Hat die Person einen Berufsabschluss?"), choices=QUALIFICATION_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Bitte geben Sie an, ob die Person einen Berufsabschluss hat."),
+            "invalid_choice": _("Bitte wählen Sie „Ja“ oder „Nein“."),
+        },
+    )
+    abschluss_jahr = forms.IntegerField(
+        label=_("In welchem Jahr war der letzte Berufsabschluss?"), required=False,
+        help_text=_("Nur nötig, wenn die Person einen Berufsabschluss hat."),
+        error_messages={"invalid": _("Bitte geben Sie das Jahr vierstellig an, z. B. 2015.")},
+    )
+    stunden = forms.DecimalField(
+        label=_("Wie viele Stunden dauert der Kurs?"), max_digits=6, decimal_places=1,
+        min_value=Decimal("0.5"), max_value=MAX_HOURS,
+        help_text=_("Alle Unterrichtsstunden zusammen, z. B. 160."),
+        error_messages={
+            "required": _("Bitte geben Sie die Dauer des Kurses in Stunden an."),
+            "invalid": _("Bitte geben Sie die Dauer als Zahl an, z. B. 160 oder 7,5."),
+            "min_value": _("Die Dauer des Kurses muss größer als 0 Stunden sein."),
+            "max_value": _("Bitte geben Sie eine Dauer bis 5000 Stunden an."),
+            "max_digits": _("Bitte geben Sie eine Dauer bis 5000 Stunden an."),
+            "max_decimal_places": _("Bitte geben Sie die Dauer mit höchstens einer "
+                                    "Nachkommastelle an."),
+            "max_whole_digits": _("Bitte geben Sie eine Dauer bis 5000 Stunden an."),
+        },
+    )
+    azav = forms.ChoiceField(
+        label=_("Sind Kurs und Bildungsträger nach AZAV zugelassen?"), choices=AZAV_CHOICES,
+        widget=forms.RadioSelect,
+        help_text=_("AZAV ist die Zulassung für die Arbeitsförderung. Der Bildungsanbieter "
+                    "weiß es."),
+        error_messages={
+            "required": _("Bitte geben Sie an, ob Kurs und Träger nach AZAV zugelassen sind."),
+            "invalid_choice": _("Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
+        },
+    )
+    bundesland = forms.ChoiceField(
+        label=_("In welchem Bundesland arbeitet die Person?"),
+        choices=[("", _("Bitte wählen")), *FEDERAL_STATES],
+        error_messages={
+            "required": _("Bitte wählen Sie ein Bundesland."),
+            "invalid_choice": _("Dieses Bundesland kennen wir nicht. Bitte wählen Sie eines "
+                                "aus der Liste."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("beschaeftigte", "alter", "abschluss_jahr"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+        self.fields["stunden"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("berufsabschluss") != "ja":
+            cleaned["abschluss_jahr"] = None
+            return cleaned
+        year = cleaned.get("abschluss_jahr")
+        if year is None:
+            if "abschluss_jahr" not in self.errors:
+                self.add_error("abschluss_jahr", _(
+                    "Bitte geben Sie an, in welchem Jahr der letzte Berufsabschluss war."
+                ))
+            return cleaned
+        this_year = timezone.localdate().year
+        if year > this_year:
+            self.add_error("abschluss_jahr", _("Das Jahr liegt in der Zukunft."))
+        elif cleaned.get("alter") is not None and year < this_year - cleaned["alter"] + 14:
+            self.add_error("abschluss_jahr", _(
+                "Das Jahr passt nicht zum Alter: Die Person wäre damals jünger als 14 gewesen."
+            ))
+        return cleaned
+
+    def case(self):
+        from .services.funding import Case
+
+        data = self.cleaned_data
+        return Case(
+            employees=data["beschaeftigte"],
+            age=data["alter"],
+            has_qualification=data["berufsabschluss"] == "ja",
+            qualification_year=data["abschluss_jahr"],
+            course_hours=data["stunden"],
+            azav_certified={"ja": True, "nein": False}.get(data["azav"]),
+            federal_state=data["bundesland"],
+        )

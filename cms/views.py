@@ -1,5 +1,6 @@
 """Advice requests: the public form and the queue of advisors and the office."""
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,9 +14,18 @@ from .models import AdviceRequest
 from .services import advice
 
 
+def _client_ip(request):
+    """The sender's address as the login rate limits see it (honours trusted proxies)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def advice_form(request):
     form = AdviceRequestForm(request.POST or None)
+    status = 200
     if request.method == "GET" and request.GET.get("anlaufstelle", "").isdigit():
         preselected = form.fields["contact_point"].queryset.filter(
             pk=request.GET["anlaufstelle"]
@@ -28,14 +38,18 @@ def advice_form(request):
             advice.submit_request(
                 name=data["name"], firm_name=data["firm_name"], email=data["email"],
                 phone=data["phone"], topic=data["topic"], message=data["message"],
-                contact_point=data["contact_point"],
+                contact_point=data["contact_point"], client_ip=_client_ip(request),
             )
+        except advice.TooManyRequests as error:
+            form.add_error(None, str(error))
+            status = 429
         except advice.AdviceError as error:
             form.add_error("email", str(error))
         else:
             return redirect("cms:advice_form_done")
     return render(
-        request, "cms/advice/form.html", {"form": form, "consent_text": advice.CONSENT_TEXT}
+        request, "cms/advice/form.html", {"form": form, "consent_text": advice.CONSENT_TEXT},
+        status=status,
     )
 
 

@@ -422,3 +422,33 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self):
         return str(self.user or self.firm)
+
+
+class SavedSearch(models.Model):
+    """An offer-finder search an account keeps, to run it again and to hear of new dates."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("Konto"), on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    query = models.CharField(
+        _("Filter"), max_length=1000,
+        help_text=_("Die Filter der Angebotssuche als Adressteil, immer gleich geordnet."),
+    )
+    created_at = models.DateTimeField(_("gespeichert am"), default=timezone.now)
+    last_checked_at = models.DateTimeField(_("zuletzt geprüft"), null=True, blank=True)
+    notified_date_ids = models.JSONField(
+        _("bereits gemeldete Termine"), default=list, blank=True, editable=False,
+        help_text=_("Ids der Termine, über die schon eine E-Mail verschickt wurde."),
+    )
+
+    class Meta:
+        verbose_name = _("gespeicherte Suche")
+        verbose_name_plural = _("gespeicherte Suchen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "query"], name="saved_search_once_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.name}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("members.views.dashboard")),
     path("", include("members.views.tokens")),
     path("", include("members.views.personal_data")),
+    path("", include("members.views.saved_searches")),
 ]

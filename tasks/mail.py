@@ -10,7 +10,9 @@ is printed and also written as an .eml file to `settings.MAIL_DIR`.
 """
 
 import base64
+import email
 import uuid
+from email.mime.base import MIMEBase
 from pathlib import Path
 
 from django.conf import settings
@@ -24,6 +26,9 @@ def serialize_message(message: EmailMessage) -> dict:
     """A JSON-safe description of a message, enough to rebuild it in the worker."""
     attachments = []
     for attachment in message.attachments:
+        if isinstance(attachment, MIMEBase):  # a ready-made part, e.g. a calendar invitation
+            attachments.append({"mime": base64.b64encode(attachment.as_bytes()).decode("ascii")})
+            continue
         filename, content, mimetype = attachment
         if isinstance(content, str):
             content = content.encode("utf-8")
@@ -55,9 +60,24 @@ def deserialize_message(data: dict) -> EmailMultiAlternatives:
     )
     for content, mimetype in data["alternatives"]:
         message.attach_alternative(content, mimetype)
-    for filename, content, mimetype in data["attachments"]:
-        message.attach(filename, base64.b64decode(content), mimetype)
+    for attachment in data["attachments"]:
+        if isinstance(attachment, dict):
+            message.attach(_mime_part(base64.b64decode(attachment["mime"])))
+        else:
+            filename, content, mimetype = attachment
+            message.attach(filename, base64.b64decode(content), mimetype)
     return message
+
+
+def _mime_part(raw: bytes) -> MIMEBase:
+    parsed = email.message_from_bytes(raw)
+    part = MIMEBase(parsed.get_content_maintype(), parsed.get_content_subtype())
+    for header in ("Content-Type", "MIME-Version"):
+        del part[header]
+    for header, value in parsed.items():
+        part[header] = value
+    part.set_payload(parsed.get_payload())
+    return part
 
 
 class QueuedEmailBackend(BaseEmailBackend):
@@ -65,6 +85,7 @@ class QueuedEmailBackend(BaseEmailBackend):
         from tasks.models import Notification
         from tasks.services.outbox import notify
 
+        queued = 0
         for message in email_messages:
             recipients = message.recipients()
             if not recipients:
@@ -75,7 +96,8 @@ class QueuedEmailBackend(BaseEmailBackend):
                 context={"message": serialize_message(message)},
                 key=f"message|{uuid.uuid4().hex}",
             )
-        return len(email_messages)
+            queued += 1
+        return queued
 
 
 class ConsoleAndFileBackend(ConsoleBackend):

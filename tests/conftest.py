@@ -121,10 +121,15 @@ def filesystem_transport_options(queue_dir: Path) -> dict:
 
 
 def _reset_broker_pools(app):
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools per broker URL; a later switch back to the same URL
+    # must not get one whose connections were closed here.
+    pools.reset()
 
 
 @contextmanager
@@ -195,3 +200,172 @@ def chromium_path(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     return path
+
+
+# --- Mail and worker processes ------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd, in a thread) that keeps what it accepted.
+
+    ``refuse`` holds recipient addresses answered with 550. ``before_accept(message)`` runs
+    after the message data arrived and before the server answers; when it returns False the
+    message is answered 451 and not kept. A message counts as delivered only once it has
+    been answered 250.
+    """
+
+    def __init__(self, port=None, refuse=(), before_accept=None):
+        import threading
+
+        self.port = port or free_port()
+        self.refuse = {address.lower() for address in refuse}
+        self.before_accept = before_accept
+        self.messages = []
+        self.lock = threading.Lock()
+        self.controller = None
+
+    @property
+    def url(self):
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(_SinkHandler(self), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def received(self):
+        with self.lock:
+            return list(self.messages)
+
+    def by_notification(self):
+        """{X-Verbund-Notification header: number of accepted copies}."""
+        counts = {}
+        for message in self.received():
+            key = message["X-Verbund-Notification"]
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def connection(self):
+        """A Django SMTP backend talking to this sink."""
+        from django.core.mail.backends.smtp import EmailBackend
+
+        return EmailBackend(host="127.0.0.1", port=self.port, timeout=10)
+
+
+class _SinkHandler:
+    def __init__(self, sink):
+        self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.sink.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if self.sink.before_accept is not None and self.sink.before_accept(message) is False:
+            return "451 4.3.0 Try again later"
+        with self.sink.lock:
+            self.sink.messages.append(message)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_sink():
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+def database_url(database: dict) -> str:
+    """A DATABASE_URL for a subprocess that must use the same PostgreSQL database."""
+    from urllib.parse import quote
+
+    user = quote(database.get("USER") or "")
+    password = database.get("PASSWORD") or ""
+    credentials = f"{user}:{quote(password)}@" if password else (f"{user}@" if user else "")
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{database['NAME']}"
+
+
+class CeleryWorker:
+    """A real Celery worker process (in its own process group) consuming one queue."""
+
+    def __init__(self, env, queue, log_path: Path, *, concurrency=None):
+        import subprocess
+        import sys
+
+        pool = ["--pool=solo"] if concurrency is None else [f"--concurrency={concurrency}"]
+        self.log_path = log_path
+        self.log = log_path.open("a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "verbund", "worker", *pool,
+             "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "--loglevel=INFO", "-Q", queue],
+            cwd=BASE_DIR, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def output(self):
+        if not self.log.closed:
+            self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def kill(self):
+        """SIGKILL the whole process group: the worker and any pool children."""
+        import contextlib
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def stop(self):
+        import signal
+        import subprocess
+
+        if self.alive():
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.process.wait(timeout=10)
+        self.log.close()
+
+
+def wait_until(condition, *, timeout, worker=None, message="condition"):
+    """Poll `condition` until it returns something true; fail with the worker's log."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if worker is not None and not worker.alive():
+            pytest.fail(f"The worker stopped early:\n{worker.output()[-4000:]}")
+        if time.monotonic() > deadline:
+            log = worker.output()[-4000:] if worker is not None else ""
+            pytest.fail(f"Timed out after {timeout} s waiting for {message}.\n{log}")
+        time.sleep(0.1)

@@ -1,9 +1,12 @@
 """Contact points and advice requests: the public form, the advisors' queue, the rights."""
 
+import time
+
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import ModelLogEntry
 
+from cms.forms import form_started_token
 from cms.models import AdviceNote, AdviceRequest, ContactPointIndexPage, ContactPointPage
 from members.models import Person
 
@@ -229,6 +232,8 @@ def form_data(lotsen, **changes):
         "contact_point": lotsen["own"].pk,
         "consent": "on",
         "fax": "",
+        # The form was shown a minute ago: people take that long to fill it in.
+        "started": form_started_token(time.time() - 60),
     }
     data.update(changes)
     return data
@@ -338,3 +343,112 @@ def test_staff_open_a_request_in_the_admin(client, lotsen):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "Petra Langenbach" in response.content.decode()
+
+
+# --- Spam protection and what staff see -----------------------------------------------------
+
+
+def kept_typing(html):
+    return (
+        "Wir möchten zwei Beschäftigte in Robotik schulen." in html
+        and 'value="Öztürk Zerspanung GmbH"' in html
+        and 'value="j.oeztuerk@zerspanung.example"' in html
+    )
+
+
+@pytest.mark.django_db
+def test_a_form_sent_faster_than_a_person_types_is_refused(client, lotsen, mailoutbox):
+    just_now = form_started_token()
+    response = client.post(FORM, form_data(lotsen, started=just_now))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert "Das ging schneller, als ein Mensch das Formular ausfüllen kann." in html
+    assert kept_typing(html)
+    # The form keeps the time it was first shown, so sending it again later goes through.
+    assert f'name="started" value="{just_now}"' in html
+    assert not AdviceRequest.objects.filter(name="Jana Öztürk").exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("started", ["", "1700000000.0", "forged:token"])
+@pytest.mark.django_db
+def test_a_missing_or_forged_start_time_is_refused_and_renewed(client, lotsen, started):
+    response = client.post(FORM, form_data(lotsen, started=started))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Das ging schneller, als ein Mensch das Formular ausfüllen kann." in html
+    assert kept_typing(html)
+    assert not AdviceRequest.objects.filter(name="Jana Öztürk").exists()
+    renewed = response.context["form"]["started"].value()
+    assert renewed and renewed != started
+    assert f'name="started" value="{renewed}"' in html
+
+
+@pytest.mark.django_db
+def test_one_address_may_send_five_requests_an_hour(client, lotsen, mailoutbox):
+    for number in range(5):
+        response = client.post(
+            FORM, form_data(lotsen, name=f"Absender {number}"), REMOTE_ADDR="203.0.113.7"
+        )
+        assert response.status_code == 302, number
+    mailoutbox.clear()
+
+    response = client.post(FORM, form_data(lotsen), REMOTE_ADDR="203.0.113.7")
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert "zu viele Anfragen" in html
+    assert kept_typing(html)
+    assert not AdviceRequest.objects.filter(name="Jana Öztürk").exists()
+    assert mailoutbox == []
+
+    # Another address is not affected.
+    response = client.post(FORM, form_data(lotsen), REMOTE_ADDR="198.51.100.20")
+    assert response.status_code == 302
+    assert AdviceRequest.objects.filter(name="Jana Öztürk").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_sent_request_reaches_staff_with_its_html_escaped(client, lotsen):
+    client.post(FORM, form_data(
+        lotsen, name="<i>Eve</i>", firm_name="<b>Firma</b>",
+        message='<img src=x onerror="alert(1)"> Bitte um Rückruf',
+    ))
+    request = AdviceRequest.objects.get(name="<i>Eve</i>")
+    client.force_login(UserFactory(staff=True))
+
+    for path in (QUEUE, f"{QUEUE}{request.pk}/"):
+        html = client.get(path).content.decode()
+        assert "<img src=x" not in html and "<i>Eve</i>" not in html, path
+        assert "&lt;img src=x onerror=" in html, path
+        assert "&lt;i&gt;Eve&lt;/i&gt;" in html, path
+    assert "&lt;b&gt;Firma&lt;/b&gt;" in client.get(f"{QUEUE}{request.pk}/").content.decode()
+
+    client.force_login(UserFactory(superuser=True, totp=True))
+    for path in ("/admin/beratungsanfragen/", f"/admin/beratungsanfragen/inspect/{request.pk}/",
+                 f"/admin/beratungsanfragen/edit/{request.pk}/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert "<img src=x" not in html and "<i>Eve</i>" not in html, path
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_the_limit_is_per_visitor(client, lotsen, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for number in range(5):
+        response = client.post(
+            FORM, form_data(lotsen, name=f"Absender {number}"),
+            HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy,
+        )
+        assert response.status_code == 302, number
+    refused = client.post(FORM, form_data(lotsen), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    assert refused.status_code == 429
+
+    other = client.post(FORM, form_data(lotsen), HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy)
+    assert other.status_code == 302

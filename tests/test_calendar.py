@@ -396,9 +396,10 @@ def test_every_kind_of_file_passes_ical_js(ical_js, tmp_path):
 def test_bench_command_builds_a_feed_and_leaves_nothing_behind():
     WorkshopSeriesPageFactory()
     out = io.StringIO()
-    call_command("bench_calendar", "--events", "50", stdout=out)
+    call_command("bench_calendar", "--events", "50", "--rounds", "2", stdout=out)
     assert re.fullmatch(
-        r"50 Termine: \d+\.\d{3} s neu erzeugt, \d+\.\d{3} s aus dem Cache, \d+ Bytes\n",
+        r"50 Termine \(50 Ereignisse im Feed\): \d+\.\d{3} s neu erzeugt, "
+        r"\d+\.\d{3} s aus dem Cache, \d+ Bytes\n",
         out.getvalue(),
     )
     assert not WorkshopDate.objects.exists()

@@ -15,7 +15,7 @@ from members.services.calendar_feeds import (
     firm_feed_token,
     personal_feed_token,
 )
-from workshops.models import Enrolment, WorkshopDate
+from workshops.models import DatePart, Enrolment, WorkshopDate
 from workshops.services.dates import cancel_date
 
 from .factories import (
@@ -271,6 +271,33 @@ def test_all_dates_feed_shows_upcoming_public_dates_without_online_links(client)
 
     assert summaries(response) == ["Kommt bald"]
     assert "meet.example" not in text(response)
+
+
+def test_public_feed_is_sorted_by_date_and_comes_from_the_cache_until_a_part_moves(
+    client, time_machine
+):
+    later = dated("Später", starts_at=timezone.now() + timedelta(days=60))
+    dated("Früher", starts_at=timezone.now() + timedelta(days=20), parts=2)
+    time_machine.move_to(timezone.now())
+    first = client.get("/kalender/termine.ics")
+    assert [str(e["SUMMARY"]) for e in events(first)] == [
+        "Früher (Teil 1 von 2)", "Früher (Teil 2 von 2)", "Später",
+    ]
+
+    time_machine.shift(timedelta(minutes=10))
+    again = client.get("/kalender/termine.ics")
+    assert again.content == first.content  # same DTSTAMP: served from the cache
+    assert again["ETag"] == first["ETag"]
+
+    # A part is moved without the date itself being saved: the feed must show it.
+    part = later.parts.get()
+    DatePart.objects.filter(pk=part.pk).update(
+        starts_at=part.starts_at + timedelta(hours=1), ends_at=part.ends_at + timedelta(hours=1)
+    )
+    moved = client.get("/kalender/termine.ics")
+    assert moved["ETag"] != first["ETag"]
+    [event] = [e for e in events(moved) if str(e["SUMMARY"]) == "Später"]
+    assert event.start == (part.starts_at + timedelta(hours=1)).replace(microsecond=0)
 
 
 # --- Single downloads -------------------------------------------------------------------------

@@ -3,30 +3,18 @@
 import email
 import email.policy
 import json
+import sqlite3
 import subprocess
 import sys
-import time
-import uuid
+from email.mime.text import MIMEText
 from pathlib import Path
 
-import pytest
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 
-from tasks.mail import (
-    ConsoleAndFileBackend,
-    QueuedEmailBackend,
-    deserialize_message,
-    serialize_message,
-)
-from tests.conftest import (
-    BASE_DIR,
-    filesystem_transport_options,
-    settings_free_env,
-    use_broker,
-)
-from verbund.celery import app as celery_app
+from tasks.mail import ConsoleAndFileBackend, deserialize_message, serialize_message
+from tests.conftest import BASE_DIR, CeleryWorker, settings_free_env, wait_until
 
-DELIVERY_TIMEOUT = 30  # seconds, worker start-up included
+DELIVERY_TIMEOUT = 60  # seconds, worker start-up included
 SUBJECT = "Anmeldebestätigung: Schweißen für Einsteiger"
 BODY = "Guten Tag Frau Müller,\n\nwir freuen uns auf Sie. Grüße aus Würzburg – äöüß ÄÖÜ\n"
 RECIPIENT = "j.mueller@firma.example"
@@ -42,63 +30,6 @@ def queued_message():
     return EmailMessage(subject=SUBJECT, body=BODY, to=[RECIPIENT])
 
 
-class Worker:
-    """A Celery worker in its own process, consuming one queue."""
-
-    def __init__(self, env, queue, log_path: Path):
-        self.log_path = log_path
-        self.log = log_path.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "verbund",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-                "-Q",
-                queue,
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def output(self):
-        if not self.log.closed:
-            self.log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        self.log.close()
-
-
-def wait_for_mail(mail_dir: Path, worker: Worker) -> Path:
-    deadline = time.monotonic() + DELIVERY_TIMEOUT
-    while time.monotonic() < deadline:
-        files = sorted(mail_dir.glob("*.eml")) if mail_dir.is_dir() else []
-        if files:
-            return files[0]
-        if worker.process.poll() is not None:
-            pytest.fail(f"The worker stopped early:\n{worker.output()}")
-        time.sleep(0.2)
-    pytest.fail(f"No email within {DELIVERY_TIMEOUT} s. Worker output:\n{worker.output()}")
-
-
 def assert_delivered(path: Path):
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message["Subject"].strip() == SUBJECT
@@ -106,47 +37,56 @@ def assert_delivered(path: Path):
     assert "buero@verbund.example" in message["From"]
     assert message.get_content_charset() == "utf-8"
     assert message.get_content() == BODY
+    return message
 
 
-def send_through_queue(django_capture_on_commit_callbacks):
-    """Send as the application does: QueuedEmailBackend, after the transaction commits."""
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        sent = QueuedEmailBackend().send_messages([queued_message()])
-    assert sent == 1
-    assert len(callbacks) == 1
+# Run in a separate process as the web application would: the message goes through
+# EMAIL_BACKEND (the outbox) and is handed to the broker after the transaction commits.
+SEND_SCRIPT = f"""
+from django.core.mail import send_mail
+from tasks.models import Notification
+send_mail({SUBJECT!r}, {BODY!r}, None, [{RECIPIENT!r}])
+print(Notification.objects.get().pk)
+"""
 
 
-@pytest.mark.django_db
-def test_embedded_worker_delivers_to_mail_dir(tmp_path, django_capture_on_commit_callbacks):
-    """No REDIS_URL: kombu's filesystem transport carries the task to a real worker."""
-    queue_dir, mail_dir = tmp_path / "celery", tmp_path / "mail"
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = settings_free_env(tmp_path, DEBUG="1")
-    worker = Worker(env, queue, tmp_path / "worker.log")
-    try:
-        options = filesystem_transport_options(queue_dir)
-        with use_broker(celery_app, "filesystem://", options, default_queue=queue):
-            send_through_queue(django_capture_on_commit_callbacks)
-        assert_delivered(wait_for_mail(mail_dir, worker))
-    finally:
-        worker.stop()
-    assert f"To: {RECIPIENT}" in worker.output(), "the console copy goes to the worker's output"
+def manage(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True,
+        text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
 
 
-@pytest.mark.services
-@pytest.mark.django_db
-def test_redis_worker_delivers_to_mail_dir(tmp_path, redis_url, django_capture_on_commit_callbacks):
+def row_state(database: Path, pk: int):
+    with sqlite3.connect(database) as db:
+        return db.execute(
+            "SELECT state, attempts FROM tasks_notification WHERE id = ?", [pk]
+        ).fetchone()
+
+
+def test_embedded_default_delivers_to_mail_dir(tmp_path):
+    """No Redis, no SMTP: SQLite, kombu's file system broker and a real worker process
+    that prints every message and writes it to MAIL_DIR (what `make run` does)."""
+    database = tmp_path / "verbund.sqlite3"
     mail_dir = tmp_path / "mail"
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = settings_free_env(tmp_path, DEBUG="1", REDIS_URL=redis_url)
-    worker = Worker(env, queue, tmp_path / "worker.log")
+    env = settings_free_env(tmp_path, DEBUG="1", DATABASE_URL=f"sqlite:///{database}")
+    manage(env, "migrate", "--verbosity=0")
+    pk = int(manage(env, "shell", "--command", SEND_SCRIPT).split()[-1])
+    assert row_state(database, pk) == ("pending", 0)
+
+    worker = CeleryWorker(env, "celery", tmp_path / "worker.log")
     try:
-        options = {"visibility_timeout": 3600}
-        with use_broker(celery_app, redis_url, options, default_queue=queue):
-            send_through_queue(django_capture_on_commit_callbacks)
-        assert_delivered(wait_for_mail(mail_dir, worker))
+        [path] = wait_until(lambda: sorted(mail_dir.glob("*.eml")), timeout=DELIVERY_TIMEOUT,
+                            worker=worker, message="an .eml file in MAIL_DIR")
+        wait_until(lambda: row_state(database, pk) == ("sent", 1), timeout=DELIVERY_TIMEOUT,
+                   worker=worker, message="the row marked sent")
     finally:
         worker.stop()
+    assert assert_delivered(path)["X-Verbund-Notification"] == str(pk)
+    assert f"To: {RECIPIENT}" in worker.output(), "the console copy goes to the worker's output"
+    assert len(list(mail_dir.glob("*.eml"))) == 1
 
 
 def test_serialize_round_trip_keeps_alternatives_and_attachments():
@@ -163,6 +103,10 @@ def test_serialize_round_trip_keeps_alternatives_and_attachments():
     original.attach_alternative("<p>Grüße aus <strong>Würzburg</strong></p>", "text/html")
     original.attach("termin.ics", ICS, "text/calendar")
     original.attach("plan.bin", bytes(range(256)), "application/octet-stream")
+    invitation = MIMEText(ICS.replace("VERSION:2.0", "VERSION:2.0\r\nMETHOD:REQUEST"),
+                          "calendar", "utf-8")
+    invitation.set_param("method", "REQUEST")
+    original.attach(invitation)
 
     payload = serialize_message(original)
     copy = deserialize_message(json.loads(json.dumps(payload)))
@@ -173,7 +117,7 @@ def test_serialize_round_trip_keeps_alternatives_and_attachments():
     assert [tuple(alt) for alt in copy.alternatives] == [
         ("<p>Grüße aus <strong>Würzburg</strong></p>", "text/html")
     ]
-    names = [(a[0], a[2]) for a in copy.attachments]
+    names = [(a[0], a[2]) for a in copy.attachments[:2]]
     assert names == [("termin.ics", "text/calendar"), ("plan.bin", "application/octet-stream")]
     assert copy.attachments[1][1] == bytes(range(256))
 
@@ -184,6 +128,11 @@ def test_serialize_round_trip_keeps_alternatives_and_attachments():
     calendar = next(p for p in parsed.iter_attachments() if p.get_filename() == "termin.ics")
     assert calendar.get_content_type() == "text/calendar"
     assert "SUMMARY:Schweißen für Einsteiger" in calendar.get_content()
+    # A ready-made calendar part (an invitation) keeps its method and its text.
+    [request] = [p for p in parsed.walk() if p.get_param("method") == "REQUEST"]
+    assert request.get_content_type() == "text/calendar"
+    assert "METHOD:REQUEST" in request.get_content()
+    assert "SUMMARY:Schweißen für Einsteiger" in request.get_content()
 
 
 def test_console_and_file_backend_writes_one_eml_per_message(settings, tmp_path, capsys):

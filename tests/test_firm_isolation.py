@@ -7,7 +7,7 @@ from django.urls.converters import IntConverter
 from wagtail.models import APIToken
 
 from members.api import router as members_router
-from members.models import Invitation, Person, User
+from members.models import Invitation, Person, SavedSearch, User
 from members.services.invitations import create_invitation
 from workshops.models import Enrolment
 
@@ -26,10 +26,13 @@ def build_firm(name):
         invited_by=admin.user,
     )
     token, _plaintext = APIToken.create_token(user=admin.user, name="Personalsystem")
+    saved_search = SavedSearch.objects.create(
+        user=admin.user, name="Robotik", query="topic=robotik"
+    )
     return {
         "firm": firm, "admin": admin, "contact": contact, "employee": employee,
         "offline": offline, "enrolments": enrolments, "invitation": invitation,
-        "token": token,
+        "token": token, "saved_search": saved_search,
     }
 
 
@@ -53,6 +56,10 @@ FIRM_SCOPED = {
     ),
     "api_token_revoke": (
         ("get", "post"), lambda b: {"token_id": b["token"].pk}, lambda b: b["token"]
+    ),
+    "saved_search_delete": (
+        ("get", "post"), lambda b: {"search_id": b["saved_search"].pk},
+        lambda b: b["saved_search"],
     ),
 }
 

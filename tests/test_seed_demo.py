@@ -337,3 +337,65 @@ def test_home_page_shows_the_offer_and_the_menu(demo, client):
     assert 'href="/workshops/"' in html and 'href="/ueber-uns/"' in html
     assert "Einstieg in die Robotik" in html  # an upcoming date
     assert StandardPage.objects.live().count() >= 5
+
+
+@pytest.mark.django_db
+def test_funding_programmes_carry_source_and_check_date(demo, client):
+    from cms.models import FundingProgrammePage
+
+    programmes = FundingProgrammePage.objects.live()
+    assert set(programmes.values_list("slug", flat=True)) == {
+        "beschaeftigtenqualifizierung-82-sgb-iii", "qualifizierungsgeld", "aufstiegs-bafoeg",
+        "esf-plus-fachkurse-baden-wuerttemberg",
+    }
+    for programme in programmes:
+        assert programme.legal_source and programme.source_url, programme
+        assert (programme.checked_on.year, programme.checked_on.month) == (2026, 11), programme
+    assert not programmes.filter(title__icontains="Bildungsprämie").exists()
+    esf = programmes.get(slug="esf-plus-fachkurse-baden-wuerttemberg")
+    assert esf.federal_states == ["BW"]
+    assert set(esf.series.values_list("topic__slug", flat=True)) >= {"robotik", "3d-druck"}
+    assert client.get("/foerderung/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_funding_check_tells_a_40_person_firm_what_fits(demo, client):
+    response = client.get("/foerder-check/", {
+        "beschaeftigte": "40", "alter": "38", "berufsabschluss": "ja", "abschluss_jahr": "2012",
+        "stunden": "160", "azav": "ja", "bundesland": "BW",
+    })
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Qualifizierung von Beschäftigten (§ 82 SGB III)" in html
+    assert "Lehrgangskosten: 100 %" in html
+    assert "passt wahrscheinlich" in html and "passt nicht" in html
+    assert 'href="/foerderung/beschaeftigtenqualifizierung-82-sgb-iii/"' in html
+
+
+@pytest.mark.django_db
+def test_topic_pages_and_news_are_live_and_on_the_home_page(demo, client):
+    from cms.models import NewsPage, TopicPage
+
+    assert set(TopicPage.objects.live().values_list("topic__name", flat=True)) == set(
+        Topic.objects.values_list("name", flat=True)
+    )
+    news = NewsPage.objects.live().order_by("-date")
+    assert 2 <= news.count() <= 3
+    html = client.get("/").content.decode()
+    assert 'href="/themen/robotik/"' in html
+    assert news.first().title in html
+    assert 'href="/foerder-check/"' in html
+    assert 'href="/kalender/thema/robotik.ics"' in client.get("/themen/robotik/").content.decode()
+
+
+@pytest.mark.django_db
+def test_page_edits_go_through_an_approval_workflow_the_office_approves(demo):
+    home = HomePage.objects.get()
+    workflow = home.get_workflow()
+    assert workflow is not None and workflow.active
+    approvers = {
+        group.name
+        for task in workflow.tasks.specific()
+        for group in getattr(task, "groups", Group.objects.none()).all()
+    }
+    assert "Koordinierungsstelle" in approvers

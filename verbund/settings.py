@@ -8,6 +8,7 @@ and to files under var/mail/.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "verbund.middleware.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "verbund.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +169,22 @@ CELERY_BEAT_SCHEDULE = {
     "expire-waitlist-offers": {
         "task": "tasks.tasks.expire_waitlist_offers",
         "schedule": 60.0,
+    },
+    "queue-thank-you-notes": {
+        "task": "tasks.tasks.queue_thank_you_notes",
+        "schedule": 15 * 60.0,
+    },
+    "notify-saved-searches": {
+        "task": "tasks.tasks.notify_saved_searches",
+        "schedule": 15 * 60.0,
+    },
+    "queue-firm-digests": {
+        "task": "tasks.tasks.queue_firm_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    "queue-staff-digests": {
+        "task": "tasks.tasks.queue_staff_digests",
+        "schedule": crontab(minute=0, hour=7),
     },
 }
 
@@ -299,6 +317,9 @@ if not DEBUG:
     if env.bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
         USE_X_FORWARDED_HOST = True
+        # Rate limits per visitor (login, advice form) take the address from
+        # X-Forwarded-For as set by this many proxies of our own.
+        ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 LOGGING = {
     "version": 1,

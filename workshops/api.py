@@ -1,9 +1,8 @@
 """API v1, workshop part: public offers (dates) and the caller's enrolments."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,14 +14,13 @@ from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 
 from cms.models import WorkshopSeriesPage
 from members.api import MAX_PAGE_SIZE, PAGE_SIZE, ApiError, ErrorOut
-from workshops.models import Enrolment, WorkshopDate
+from workshops.models import Enrolment
 from workshops.services import enrolment as enrolment_service
+from workshops.services import offers as offers_service
 from workshops.services.enrolment import EnrolmentError
 
 router = Router(tags=["Workshops"])
 
-Q_MAX_LENGTH = 200
-FORMATS = tuple(WorkshopSeriesPage.Format.values)
 
 
 # Offers are public: a token is accepted, anybody else (with or without the site's login)
@@ -185,12 +183,8 @@ def _invalid(field, message):
     return ApiError(400, _("Die Eingaben sind ungültig."), {field: [message]})
 
 
-def _day_start(day):
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
 def _offers():
-    return WorkshopDate.objects.public_upcoming().select_related("district")
+    return offers_service.find_offers(offers_service.OfferFilters())
 
 
 def _rule_error(exc):
@@ -214,10 +208,14 @@ abgesagt noch durchgeführt sind (auch solche, deren Anmeldung noch nicht geöff
 Zeitangaben im Format ISO 8601 mit Zeitzonenversatz (Europe/Berlin). Ein Online-Zugang
 wird hier nie ausgegeben; bei reinen Online-Terminen ist `location` null.
 
-Filter: `q` sucht in Titel, Kurzbeschreibung und Thema (höchstens 200 Zeichen werden
-berücksichtigt); `topic` (Kurzname des Themas); `format` (presence, online oder hybrid);
-`date_from`, `date_to` (JJJJ-MM-TT, Beginn des ersten Teils); `free_only=true` nur Termine
-mit freien Plätzen.
+Filter (dieselben wie in der Angebotssuche unter /angebote/): `q` Volltextsuche in der
+Workshopreihe (alle Wörter müssen vorkommen; Wortanfänge in Titel, Kurzbeschreibung und
+Thema genügen; höchstens 200 Zeichen werden berücksichtigt); `topic` (Kurzname des Themas);
+`format` (presence, online oder hybrid); `date_from`, `date_to` (JJJJ-MM-TT, Beginn des
+ersten Teils); `district` (Kurzname des Kreises); `free_only=true` nur Termine mit freien
+Plätzen; `member_free=true` nur für Mitglieder kostenfreie Termine; `funding=true` nur
+Termine, zu denen mindestens ein Förderprogramm passt. Ein unbekannter Kurzname ergibt eine
+leere Liste.
 """
 
 
@@ -236,34 +234,23 @@ def list_offers(
     format: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    district: str | None = None,
     free_only: bool = False,
+    member_free: bool = False,
+    funding: bool = False,
 ):
-    offers = _offers()
-    if format:
-        if format not in FORMATS:
-            raise _invalid(
-                "format", _("Erlaubt sind: %(values)s.") % {"values": ", ".join(FORMATS)}
-            )
-        offers = offers.filter(series__format=format)
-    if date_from and date_to and date_from > date_to:
-        raise _invalid("date_to", _("Das Enddatum darf nicht vor dem Anfangsdatum liegen."))
-    if date_from:
-        offers = offers.filter(first_start__gte=_day_start(date_from))
-    if date_to:
-        offers = offers.filter(first_start__lt=_day_start(date_to + timedelta(days=1)))
-    q = (q or "").strip()[:Q_MAX_LENGTH]
-    if q:
-        offers = offers.filter(
-            Q(series__title__icontains=q)
-            | Q(series__teaser__icontains=q)
-            | Q(series__topic__name__icontains=q)
+    filters = offers_service.OfferFilters(
+        q=q or "", topic=topic or "", format=format or "", date_from=date_from,
+        date_to=date_to, district=district or "", free_only=free_only,
+        member_free=member_free, funding=funding,
+    )
+    problems = offers_service.problems(filters)
+    if problems:
+        raise ApiError(
+            400, _("Die Eingaben sind ungültig."),
+            {name: [message] for name, message in problems.items()},
         )
-    topic = (topic or "").strip()
-    if topic:
-        offers = offers.filter(series__topic__slug=topic)
-    if free_only:
-        offers = offers.filter(seats_taken__lt=F("capacity"))
-    return offers
+    return offers_service.find_offers(filters)
 
 
 @router.get(

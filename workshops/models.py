@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Min, Prefetch, Q
 from django.db.models.functions import Coalesce
@@ -315,3 +316,32 @@ class EnrolmentLog(models.Model):
 
     def __str__(self):
         return f"{self.enrolment_id}: {self.from_status or '–'} → {self.to_status}"
+
+
+class Feedback(models.Model):
+    """A participant's short answer after a date: one per enrolment, given by link."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, verbose_name=_("Anmeldung"), on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("Gesamtbewertung"), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 = gar nicht zufrieden, 5 = sehr zufrieden"),
+    )
+    useful = models.TextField(_("Was war hilfreich?"), blank=True)
+    to_improve = models.TextField(_("Was können wir verbessern?"), blank=True)
+    created_at = models.DateTimeField(_("abgegeben am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Rückmeldung")
+        verbose_name_plural = _("Rückmeldungen")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id}: {self.rating}/5"

@@ -4,6 +4,7 @@ from django.db.models import F
 from wagtail.signals import page_published
 
 from workshops.models import WorkshopDate
+from workshops.services import notifications
 
 
 def series_published(sender, instance, **kwargs):
@@ -14,9 +15,12 @@ def series_published(sender, instance, **kwargs):
     title = instance.title
     dates = WorkshopDate.objects.filter(series_id=instance.pk)
     dates.filter(calendar_title="").update(calendar_title=title)
-    dates.exclude(calendar_title="").exclude(calendar_title=title).update(
+    renamed = dates.exclude(calendar_title="").exclude(calendar_title=title)
+    renamed_ids = list(renamed.values_list("pk", flat=True))
+    WorkshopDate.objects.filter(pk__in=renamed_ids).update(
         calendar_title=title, sequence=F("sequence") + 1
     )
+    notifications.series_renamed(renamed_ids)
 
 
 def connect():

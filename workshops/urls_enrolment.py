@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/stornieren/", views.cancel, name="cancel"),
     path("<int:pk>/annehmen/", views.accept, name="accept"),
     path("<int:pk>/ablehnen/", views.decline, name="decline"),
+    path("angebot/<str:token>/", views.offer_by_link, name="offer"),
 ]

@@ -2,9 +2,6 @@
 per topic and for all upcoming dates), single-date downloads, and the account page that
 shows the feed addresses. The files are built by workshops.calendar."""
 
-import hashlib
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cms.models import Topic, WorkshopSeriesPage
 from members.models import Firm, administered_firm_ids
 from members.services import calendar_feeds
-from workshops.calendar import date_download, dates_for_calendar, feed_calendar
+from workshops.calendar import date_download, dates_for_calendar, feed_for, file_etag
 from workshops.models import Enrolment, WorkshopDate
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -41,14 +38,11 @@ def _last_modified(dates, *also):
     return max(moments)
 
 
-# DTSTAMP is the time the file was made; it is left out of the ETag so that an unchanged
-# feed keeps its ETag.
-DTSTAMP = re.compile(rb"^DTSTAMP:[^\r\n]*\r?\n", re.MULTILINE)
-
-
-def _calendar_response(request, body, *, last_modified, filename, private, download=False):
+def _calendar_response(
+    request, body, *, last_modified, filename, private, download=False, etag=None
+):
     """The file with ETag and Last-Modified, or 304 when the client's copy is current."""
-    etag = f'"{hashlib.sha256(DTSTAMP.sub(b"", body)).hexdigest()[:40]}"'
+    etag = etag or file_etag(body)
     last_modified = int(last_modified.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
@@ -66,11 +60,12 @@ def _calendar_response(request, body, *, last_modified, filename, private, downl
 
 
 def _feed(request, queryset, *, name, filename, private, changed=None):
-    dates = list(dates_for_calendar(queryset))
-    body = feed_calendar(dates, name=name)
+    feed = feed_for(queryset, name=name)
+    moments = [moment for moment in (feed.changed, changed) if moment is not None]
+    last_modified = max(moments) if moments else _last_modified([])
     return _calendar_response(
-        request, body, last_modified=_last_modified(dates, changed),
-        filename=filename, private=private,
+        request, feed.body, last_modified=last_modified, filename=filename, private=private,
+        etag=feed.etag,
     )
 
 

@@ -19,6 +19,7 @@ from members.models import Firm, Person, managed_firm_ids
 from workshops.models import ACTIVE, DatePart, Enrolment, WorkshopDate
 from workshops.services import enrolment as service
 from workshops.services.enrolment import EnrolmentError, NotFound
+from workshops.services.offer_links import enrolment_for_token
 
 Status = Enrolment.Status
 
@@ -326,3 +327,31 @@ def decline(request, pk):
         _("Der angebotene Platz für %(name)s ist abgelehnt; er geht an die nächste Person auf "
           "der Warteliste."),
     )
+
+
+def offer_by_link(request, token):
+    """Accept or decline a waiting-list offer from the link in the offer email."""
+    enrolment = enrolment_for_token(token)
+    if enrolment is None:
+        raise Http404
+    answered = None
+    if request.method == "POST" and request.POST.get("action") in ("accept", "decline"):
+        action = request.POST["action"]
+        respond = service.accept_offer if action == "accept" else service.decline_offer
+        try:
+            respond(enrolment_id=enrolment.pk, by_user=request.user, by_link=True)
+        except EnrolmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            answered = action
+        enrolment.refresh_from_db()
+    parts = list(enrolment.date.parts.order_by("starts_at", "pk"))
+    return render(request, "workshops/enrol/offer.html", {
+        "enrolment": enrolment,
+        "parts": parts,
+        "answered": answered,
+        "open_offer": enrolment.status == Status.OFFERED
+        and enrolment.offer_expires_at > timezone.now(),
+        # The email has one link per answer; the page asks to confirm it with one click.
+        "chosen": {"annehmen": "accept", "ablehnen": "decline"}.get(request.GET.get("aktion")),
+    })

@@ -1,6 +1,9 @@
 """Advice requests: anyone asks a contact point for advice, its advisors work the queue."""
 
+import ipaddress
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,8 +26,43 @@ CONSENT_TEXT = gettext_lazy(
 )
 
 
+# Requests one address (IP) may send per hour; more are refused, nothing is saved.
+RATE_LIMIT_REQUESTS = 5
+RATE_LIMIT_SECONDS = 60 * 60
+
+
 class AdviceError(Exception):
     """A change that cannot be made; the message is for the user."""
+
+
+class TooManyRequests(AdviceError):
+    """The sender's address has sent the most requests allowed for now."""
+
+
+def _count_request_from(client_ip):
+    """Count one request from `client_ip`; refuse it if the address is over the limit."""
+    if not client_ip:
+        return
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        source = client_ip
+    else:
+        # One IPv6 connection usually has a whole /64 network to pick addresses from.
+        prefix = 64 if address.version == 6 else 32
+        source = ipaddress.ip_network(f"{address}/{prefix}", strict=False).with_prefixlen
+    key = f"verbund:advice-requests:{source}"
+    cache.add(key, 0, RATE_LIMIT_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the entry expired between add() and incr()
+        cache.set(key, 1, RATE_LIMIT_SECONDS)
+        count = 1
+    if count > RATE_LIMIT_REQUESTS:
+        raise TooManyRequests(
+            _("Von Ihrem Internetanschluss kamen in der letzten Stunde zu viele Anfragen. "
+              "Bitte versuchen Sie es später noch einmal oder rufen Sie die Anlaufstelle an.")
+        )
 
 
 def _render_mail(template, context):
@@ -35,11 +73,14 @@ def _render_mail(template, context):
 
 
 @transaction.atomic
-def submit_request(*, name, email, phone, message, contact_point, topic=None, firm_name=""):
+def submit_request(
+    *, name, email, phone, message, contact_point, topic=None, firm_name="", client_ip=None
+):
     """Store a request for `contact_point`, confirm it to the sender and tell the advisors.
 
     At least one way to reply (email or phone) is required. The consent text shown on the
-    form is stored verbatim with the time of consent.
+    form is stored verbatim with the time of consent. `client_ip` (the sender's address)
+    is only used for the rate limit and not stored.
     """
     email = (email or "").strip().lower()
     phone = (phone or "").strip()
@@ -48,6 +89,7 @@ def submit_request(*, name, email, phone, message, contact_point, topic=None, fi
             _("Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an, damit wir "
               "Sie erreichen können.")
         )
+    _count_request_from(client_ip)
     advice_request = AdviceRequest.objects.create(
         name=name.strip(),
         firm_name=(firm_name or "").strip(),

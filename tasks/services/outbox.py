@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -121,17 +122,26 @@ def enqueue(pks):
     enqueues every due pending row again later."""
     from tasks.tasks import deliver_notification
 
-    published = []
+    pks = list(pks)
+    if not pks:
+        return 0
+    # Marked before publishing: a worker that gets the task at once must not find the row
+    # locked by this update (it would skip the row as "being sent by another worker").
+    Notification.objects.filter(pk__in=pks, state=State.PENDING).update(
+        enqueued_at=timezone.now()
+    )
+    published = 0
     try:
         for pk in pks:
             deliver_notification.delay(pk)
-            published.append(pk)
+            published += 1
     except Exception:  # the broker is unreachable; the rows stay pending in the database
         logger.warning("Broker unreachable, %s notification(s) wait for the sweeper",
-                       len(pks) - len(published), exc_info=True)
-    if published:
-        Notification.objects.filter(pk__in=published).update(enqueued_at=timezone.now())
-    return len(published)
+                       len(pks) - published, exc_info=True)
+        Notification.objects.filter(pk__in=pks[published:], state=State.PENDING).update(
+            enqueued_at=None
+        )
+    return published
 
 
 def sweep(now=None, *, limit=None):
@@ -147,6 +157,29 @@ def sweep(now=None, *, limit=None):
     return enqueue(pks)
 
 
+# What rendering any row reads: loaded with the row in one query.
+ROW_RELATIONS = ("person__user", "user", "content_type")
+
+
+def _lock_due_row(pk, now):
+    """The row if it is pending and due, locked for this transaction; else None."""
+    due = Notification.objects.filter(pk=pk, state=State.PENDING, due_at__lte=now)
+    if db_connection.vendor == "sqlite":
+        # SQLite has no row locks. A write as the transaction's first statement takes the
+        # database's write lock, so a second worker with the same row waits for this one
+        # to commit and then finds the row no longer pending.
+        if not due.update(updated_at=now):
+            return None
+        return due.select_related(*ROW_RELATIONS).first()
+    # `of` keeps the lock on the outbox row: PostgreSQL cannot lock the nullable side of
+    # the outer joins. A row locked by another worker is being sent right now: skip it.
+    return (
+        due.select_for_update(skip_locked=True, of=("self",))
+        .select_related(*ROW_RELATIONS)
+        .first()
+    )
+
+
 def deliver(pk, connection):
     """Send one outbox row through `connection` (an open Django email backend).
 
@@ -156,12 +189,7 @@ def deliver(pk, connection):
 
     now = timezone.now()
     with transaction.atomic():
-        row = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("person__user", "user")
-            .filter(pk=pk, state=State.PENDING, due_at__lte=now)
-            .first()
-        )
+        row = _lock_due_row(pk, now)
         if row is None:
             return None
         address = render.recipient_address(row)
@@ -176,6 +204,9 @@ def deliver(pk, connection):
         except Exception as exc:  # a broken template fails this row only
             logger.exception("Notification %s could not be rendered", row.pk)
             return _close(row, State.FAILED, f"{type(exc).__name__}: {exc}")
+        # Every message, ready-made account emails included, names its row: support can
+        # find it, and a receiving system can tell a redelivery from a new message.
+        message.extra_headers.setdefault("X-Verbund-Notification", str(row.pk))
         row.attempts += 1
         try:
             connection.send_messages([message])
@@ -185,7 +216,7 @@ def deliver(pk, connection):
             if row.attempts >= max_attempts():
                 row.state = State.FAILED
             else:
-                row.due_at = now + retry_delay(row.attempts)
+                row.due_at = timezone.now() + retry_delay(row.attempts)
             row.save(update_fields=["attempts", "last_error", "enqueued_at", "state", "due_at",
                                     "updated_at"])
             logger.warning("Notification %s not delivered (attempt %s): %s", row.pk,

@@ -46,3 +46,64 @@ def resubscribe(*, category, person_id=None, user_id=None):
     lookup = {"person_id": person_id} if person_id else {"user_id": user_id}
     deleted, _ = Unsubscription.objects.filter(category=category, **lookup).delete()
     return bool(deleted)
+
+
+# --- The account page: the choices of a signed-in user ---------------------------------------
+
+EVERYONE = (
+    Unsubscription.Category.REMINDERS,
+    Unsubscription.Category.FOLLOW_UP,
+    Unsubscription.Category.SAVED_SEARCHES,
+)
+
+
+def categories_for(user):
+    """The non-essential categories `user` can receive: staff also the daily overview,
+    firm admins also the weekly one."""
+    from members.models import administered_firm_ids
+
+    categories = list(EVERYONE)
+    if administered_firm_ids(user):
+        categories.append(Unsubscription.Category.FIRM_DIGEST)
+    if user.is_staff:
+        categories.append(Unsubscription.Category.STAFF_DIGEST)
+    return categories
+
+
+def _own_unsubscriptions(user):
+    """A user's choices count for their person too (and an unsubscribe link in an email to
+    the person counts for the account)."""
+    from django.db.models import Q
+
+    from members.models import Person
+
+    scope = Q(user=user)
+    person_ids = list(Person.objects.filter(user=user).values_list("pk", flat=True))
+    if person_ids:
+        scope |= Q(person_id__in=person_ids)
+    return Unsubscription.objects.filter(scope), person_ids
+
+
+def unsubscribed_categories(user):
+    rows, _person_ids = _own_unsubscriptions(user)
+    return set(rows.values_list("category", flat=True))
+
+
+def save_choices(user, wanted):
+    """Turn the categories in `wanted` on and the other offered ones off, for the account
+    and its person; returns the set of categories that are off afterwards."""
+    from django.db import transaction
+
+    offered = set(categories_for(user))
+    wanted = set(wanted) & offered
+    with transaction.atomic():
+        rows, _person_ids = _own_unsubscriptions(user)
+        rows.filter(category__in=wanted).delete()
+        already_off = set(
+            rows.filter(user=user, category__in=offered).values_list("category", flat=True)
+        )
+        Unsubscription.objects.bulk_create(
+            [Unsubscription(user=user, category=category)
+             for category in sorted(offered - wanted - already_off)]
+        )
+    return unsubscribed_categories(user) & offered

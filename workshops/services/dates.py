@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshops.models import ACTIVE, DatePart, Enrolment, EnrolmentLog, WorkshopDate
+from workshops.services import notifications
 from workshops.services.enrolment import EnrolmentError, NotFound, _lock_dates
 
 # Changes participants must learn about: when and where the date takes place.
@@ -41,6 +42,7 @@ def record_change(date, before):
         return False
     WorkshopDate.objects.filter(pk=date.pk).update(sequence=F("sequence") + 1)
     date.refresh_from_db(fields=["sequence"])
+    notifications.date_rescheduled(date)
     return True
 
 
@@ -82,4 +84,5 @@ def cancel_date(date_id, by_user, reason):
         status=WorkshopDate.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now,
         cancelled_at=now,
     )
+    notifications.date_cancelled(date, active, sequence=date.sequence + 1)
     return len(active)

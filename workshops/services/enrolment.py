@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Firm, Person
 from workshops.models import SEAT_HOLDING, Enrolment, EnrolmentLog, WorkshopDate
+from workshops.services import notifications
 
 Status = Enrolment.Status
 
@@ -80,13 +81,14 @@ def _has_seat(date, firm_id, taken, per_firm):
 
 
 def _log(enrolment, old_status, by_user, reason=""):
-    EnrolmentLog.objects.create(
+    log = EnrolmentLog.objects.create(
         enrolment=enrolment,
         from_status=old_status or "",
         to_status=enrolment.status,
         by_user=by_user if by_user is not None and by_user.is_authenticated else None,
         reason=reason,
     )
+    notifications.status_changed(enrolment, log)
 
 
 def _set_status(enrolment, status, by_user, reason="", **fields):
@@ -294,16 +296,22 @@ def promote_waitlist(date, by_user=None, now=None):
     return offered
 
 
-def _load_for_change(enrolment_id, by_user):
-    """The enrolment if `by_user` may act on it (its person, their firm, or staff)."""
+def _load_for_change(enrolment_id, by_user, *, by_link=False):
+    """The enrolment if `by_user` may act on it (its person, their firm, or staff).
+
+    `by_link`: the caller checked a signed link sent to the person, which is their
+    authority; no login is needed then.
+    """
+    enrolments = Enrolment.objects if by_link else Enrolment.objects.for_user(by_user)
     enrolment = (
-        Enrolment.objects.for_user(by_user)
-        .select_related("person", "person__firm", "date")
+        enrolments.select_related("person", "person__firm", "date")
         .filter(pk=enrolment_id)
         .first()
     )
     if enrolment is None:
         raise NotFound()
+    if by_link:
+        return enrolment
     if not by_user.is_staff and not _may_act_for(by_user, enrolment.person):
         raise NotFound()
     return enrolment
@@ -333,11 +341,11 @@ def cancel(*, enrolment_id, by_user, reason=""):
     return enrolment
 
 
-def accept_offer(*, enrolment_id, by_user):
+def accept_offer(*, enrolment_id, by_user, by_link=False):
     """Confirm an offered seat. An offer that has run out is expired (and its seat passed
     on) before the error is raised, so the expiry is kept."""
     with transaction.atomic():
-        enrolment = _load_for_change(enrolment_id, by_user)
+        enrolment = _load_for_change(enrolment_id, by_user, by_link=by_link)
         date = _lock_dates(enrolment.date_id)[enrolment.date_id]
         enrolment.refresh_from_db()
         if enrolment.status != Status.OFFERED:
@@ -358,8 +366,8 @@ def accept_offer(*, enrolment_id, by_user):
 
 
 @transaction.atomic
-def decline_offer(*, enrolment_id, by_user):
-    enrolment = _load_for_change(enrolment_id, by_user)
+def decline_offer(*, enrolment_id, by_user, by_link=False):
+    enrolment = _load_for_change(enrolment_id, by_user, by_link=by_link)
     date = _lock_dates(enrolment.date_id)[enrolment.date_id]
     enrolment.refresh_from_db()
     if enrolment.status != Status.OFFERED:

@@ -1232,3 +1232,349 @@ def about_page(today):
 
 
 STANDARD_PAGES = [about_page, imprint_page, privacy_page, accessibility_page, easy_language_page]
+
+
+# --- Topic pages ------------------------------------------------------------------------------
+
+TOPIC_INDEX = {
+    "title": "Themen",
+    "slug": "themen",
+    "show_in_menus": True,
+    "search_description": "Die Themen des Weiterbildungsverbunds Region Stuttgart.",
+    "intro": (
+        "<p>Zu diesen Themen bieten wir Workshopreihen an und beraten Betriebe. Auf jeder "
+        "Themenseite finden Sie die Reihen, die nächsten Termine und einen Kalender zum "
+        "Abonnieren.</p>"
+    ),
+}
+
+TOPIC_BODIES = {
+    "robotik": [
+        heading("Automatisieren, auch bei kleinen Losgrößen"),
+        para(
+            "<p>Kollaborierende Roboter sind in wenigen Tagen eingerichtet und lassen sich "
+            "ohne Programmierkenntnisse anlernen. Wir zeigen, wo sie sich lohnen, was die "
+            "Sicherheit verlangt und wie Beschäftigte sie selbst umrüsten.</p>"
+        ),
+    ],
+    "3d-druck": [
+        heading("Vom Prototyp zur Vorrichtung"),
+        para(
+            "<p>Additive Fertigung spart Zeit bei Prototypen, Ersatzteilen und "
+            "Betriebsmitteln. Unsere Workshops zeigen Verfahren, Werkstoffe und die "
+            "Konstruktion für den 3D-Druck.</p>"
+        ),
+    ],
+    "digitale-lerneinheiten": [
+        heading("Wissen im Betrieb weitergeben"),
+        para(
+            "<p>Kurze Lernvideos, Quizze und Schritt-für-Schritt-Anleitungen helfen beim "
+            "Einarbeiten und Umrüsten. Betriebe lernen bei uns, solche Lerneinheiten selbst "
+            "zu erstellen und im Verbund zu teilen.</p>"
+        ),
+    ],
+    "ki-im-betrieb": [
+        heading("KI sinnvoll und sicher nutzen"),
+        para(
+            "<p>Von der Angebotserstellung bis zur Qualitätsprüfung: Wir zeigen, wo "
+            "KI-Werkzeuge im Arbeitsalltag helfen, wo ihre Grenzen liegen und was der "
+            "Datenschutz verlangt.</p>"
+        ),
+    ],
+}
+
+# --- Funding programmes ------------------------------------------------------------------------
+# The rules as checked in November 2026 (see the domain notes); the office keeps them current
+# on the programme pages. The Bildungsprämie ended on 31 December 2021 and is not offered.
+
+FUNDING_CHECKED_ON = date(2026, 11, 16)
+
+FUNDING_INDEX = {
+    "title": "Förderung",
+    "slug": "foerderung",
+    "show_in_menus": True,
+    "search_description": (
+        "Förderprogramme für die Weiterbildung von Beschäftigten in kleinen und mittleren "
+        "Unternehmen: § 82 SGB III, Qualifizierungsgeld, Aufstiegs-BAföG, ESF Plus."
+    ),
+    "intro": (
+        "<p>Viele Weiterbildungen werden öffentlich gefördert – oft bis zur Hälfte der "
+        "Kosten oder mehr. Hier finden Sie die wichtigsten Programme für Betriebe in der "
+        "Region. Der Förder-Check zeigt Ihnen in einer Minute, welche davon zu Ihrem Fall "
+        "passen könnten. Unsere Lotsinnen und Lotsen beraten Sie gern persönlich.</p>"
+    ),
+}
+
+FUNDING_PROGRAMMES = [
+    {
+        "key": "sgb3-82",
+        "slug": "beschaeftigtenqualifizierung-82-sgb-iii",
+        "title": "Qualifizierung von Beschäftigten (§ 82 SGB III)",
+        "teaser": (
+            "Die Agentur für Arbeit fördert längere Weiterbildungen von Beschäftigten: Sie "
+            "übernimmt je nach Betriebsgröße einen Teil oder alle Lehrgangskosten und zahlt "
+            "einen Zuschuss zum Arbeitsentgelt."
+        ),
+        "benefit_summary": (
+            "25 bis 100 % der Lehrgangskosten und bis zu 75 % Zuschuss zum Arbeitsentgelt"
+        ),
+        "applicant": "der Arbeitgeber beim Arbeitgeber-Service der Agentur für Arbeit",
+        "duration_unit": "hours",
+        "min_duration": Decimal("120"),
+        "min_duration_exclusive": True,
+        "max_duration": None,
+        "requires_azav": True,
+        "requires_vocational_qualification": True,
+        "min_years_since_qualification": 2,
+        "min_age": None,
+        "federal_states": [],
+        "max_amount": None,
+        "conditions": (
+            "Die Person wurde in den letzten zwei Jahren nicht nach § 82 SGB III gefördert.\n"
+            "Die Weiterbildung geht über eine kurze arbeitsplatzbezogene Anpassung hinaus.\n"
+            "Der Antrag wird vor Beginn des Kurses gestellt."
+        ),
+        "legal_source": (
+            "§ 82 SGB III in der Fassung des Weiterbildungsgesetzes vom 17. Juli 2023"
+        ),
+        "source_url": "https://www.gesetze-im-internet.de/sgb_3/__82.html",
+        "valid_from": date(2024, 4, 1),
+        "rates": [
+            {"min_employees": 0, "max_employees": 49, "course_cost_percent": 100,
+             "wage_subsidy_percent": 75},
+            {"min_employees": 50, "max_employees": 499, "course_cost_percent": 50,
+             "wage_subsidy_percent": 50, "raised_course_cost_percent": 100,
+             "raised_from_age": 45, "raised_if_severely_disabled": True},
+            {"min_employees": 500, "max_employees": None, "course_cost_percent": 25,
+             "wage_subsidy_percent": 25},
+        ],
+        "body": [
+            heading("Was gefördert wird"),
+            para(
+                "<p>Gefördert werden Weiterbildungen von mehr als 120 Stunden bei einem nach "
+                "AZAV zugelassenen Träger, die mehr vermitteln als eine kurze Einweisung am "
+                "Arbeitsplatz. Der Berufsabschluss der oder des Beschäftigten liegt in der "
+                "Regel mindestens zwei Jahre zurück.</p>"
+            ),
+            heading("Wie viel gefördert wird"),
+            para(
+                "<p>Betriebe mit weniger als 50 Beschäftigten erhalten 100 % der "
+                "Lehrgangskosten, Betriebe mit 50 bis 499 Beschäftigten 50 % und größere "
+                "25 %. In Betrieben unter 500 Beschäftigten werden für Beschäftigte ab 45 "
+                "Jahren oder mit Schwerbehinderung 100 % übernommen. Dazu kommt ein Zuschuss "
+                "zum Arbeitsentgelt von bis zu 75, 50 bzw. 25 %.</p>"
+            ),
+        ],
+    },
+    {
+        "key": "qualifizierungsgeld",
+        "slug": "qualifizierungsgeld",
+        "title": "Qualifizierungsgeld (§§ 82a–82c SGB III)",
+        "teaser": (
+            "Wenn der Strukturwandel einen großen Teil der Belegschaft betrifft, zahlt die "
+            "Agentur für Arbeit während der Weiterbildung einen Ersatz für das ausfallende "
+            "Nettoentgelt."
+        ),
+        "benefit_summary": (
+            "60 % des ausfallenden Nettoentgelts (67 % mit Kind); die Lehrgangskosten trägt "
+            "der Arbeitgeber"
+        ),
+        "applicant": "der Arbeitgeber bei der Agentur für Arbeit",
+        "duration_unit": "hours",
+        "min_duration": Decimal("120"),
+        "min_duration_exclusive": True,
+        "max_duration": None,
+        "requires_azav": False,
+        "requires_vocational_qualification": False,
+        "min_years_since_qualification": None,
+        "min_age": None,
+        "federal_states": [],
+        "max_amount": None,
+        "conditions": (
+            "Der Strukturwandel macht für einen erheblichen Teil der Belegschaft eine "
+            "Qualifizierung nötig (mindestens 20 %, in Betrieben unter 250 Beschäftigten "
+            "10 %).\n"
+            "Es gibt eine Betriebsvereinbarung oder einen Tarifvertrag zur Qualifizierung.\n"
+            "Der Arbeitgeber trägt die Lehrgangskosten."
+        ),
+        "legal_source": (
+            "§§ 82a–82c SGB III, eingeführt durch das Weiterbildungsgesetz vom 17. Juli 2023"
+        ),
+        "source_url": "https://www.gesetze-im-internet.de/sgb_3/__82a.html",
+        "valid_from": date(2024, 4, 1),
+        "rates": [
+            {"min_employees": 0, "max_employees": 249,
+             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind – wenn mindestens "
+                     "10 % der Belegschaft eine Qualifizierung brauchen"},
+            {"min_employees": 250, "max_employees": None,
+             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind – wenn mindestens "
+                     "20 % der Belegschaft eine Qualifizierung brauchen"},
+        ],
+        "body": [
+            heading("Für wen es gedacht ist"),
+            para(
+                "<p>Das Qualifizierungsgeld hilft Betrieben, deren Arbeitsplätze sich durch "
+                "neue Technik oder neue Produkte grundlegend ändern. Die Beschäftigten "
+                "bleiben angestellt und lernen für die neuen Aufgaben; die Agentur für "
+                "Arbeit ersetzt einen Teil des Entgelts.</p>"
+            ),
+        ],
+    },
+    {
+        "key": "aufstiegs-bafoeg",
+        "slug": "aufstiegs-bafoeg",
+        "title": "Aufstiegs-BAföG",
+        "teaser": (
+            "Für den Weg zur Meisterin, zum Techniker oder zur Fachwirtin: Zuschuss und "
+            "günstiges Darlehen für Lehrgangs- und Prüfungsgebühren."
+        ),
+        "benefit_summary": (
+            "50 % der Lehrgangs- und Prüfungsgebühren (bis 15.000 €) als Zuschuss, der Rest "
+            "als Darlehen"
+        ),
+        "applicant": "die oder der Beschäftigte beim Amt für Ausbildungsförderung",
+        "duration_unit": "teaching_units",
+        "min_duration": Decimal("400"),
+        "min_duration_exclusive": False,
+        "max_duration": None,
+        "requires_azav": False,
+        "requires_vocational_qualification": True,
+        "min_years_since_qualification": None,
+        "min_age": None,
+        "federal_states": [],
+        "max_amount": Decimal("15000"),
+        "conditions": (
+            "Der Kurs bereitet auf eine Fortbildungsprüfung vor, z. B. Meister, Techniker "
+            "oder Fachwirt."
+        ),
+        "legal_source": "Aufstiegsfortbildungsförderungsgesetz (AFBG)",
+        "source_url": "https://www.aufstiegs-bafoeg.de",
+        "valid_from": date(2020, 8, 1),
+        "rates": [
+            {"min_employees": 0, "max_employees": None, "course_cost_percent": 50,
+             "note": "Der Rest ist ein Darlehen; nach bestandener Prüfung wird ein Teil "
+                     "davon erlassen."},
+        ],
+        "body": [
+            heading("Worauf es ankommt"),
+            para(
+                "<p>Gefördert werden Lehrgänge mit mindestens 400 Unterrichtseinheiten, die "
+                "auf einen höheren Berufsabschluss vorbereiten. Die Förderung hängt nicht "
+                "von der Größe des Betriebs ab; beantragen muss sie die Person selbst.</p>"
+            ),
+        ],
+    },
+    {
+        "key": "esf-fachkurse",
+        "slug": "esf-plus-fachkurse-baden-wuerttemberg",
+        "title": "ESF Plus Fachkurse Baden-Württemberg",
+        "teaser": (
+            "Das Land Baden-Württemberg fördert mit Mitteln des Europäischen Sozialfonds "
+            "kurze berufliche Fachkurse; der Zuschuss verringert die Kursgebühr direkt."
+        ),
+        "benefit_summary": (
+            "30 % der Kursgebühr, 70 % für Beschäftigte ab 55 oder ohne Berufsabschluss"
+        ),
+        "applicant": "der Bildungsanbieter; Betriebe zahlen die verringerte Kursgebühr",
+        "duration_unit": "teaching_units",
+        "min_duration": Decimal("8"),
+        "min_duration_exclusive": False,
+        "max_duration": Decimal("160"),
+        "requires_azav": False,
+        "requires_vocational_qualification": False,
+        "min_years_since_qualification": None,
+        "min_age": None,
+        "federal_states": ["BW"],
+        "max_amount": Decimal("6000"),
+        "conditions": (
+            "Der Kurs ist innerhalb von sechs Monaten abgeschlossen.\n"
+            "Der Bildungsanbieter bietet den Kurs als geförderten Fachkurs an."
+        ),
+        "legal_source": "ESF Plus Baden-Württemberg, Förderprogramm „Fachkurse“",
+        "source_url": "https://www.esf-bw.de",
+        "valid_from": date(2021, 1, 1),
+        "rates": [
+            {"min_employees": 0, "max_employees": None, "course_cost_percent": 30,
+             "raised_course_cost_percent": 70, "raised_from_age": 55,
+             "raised_without_qualification": True},
+        ],
+        "body": [
+            heading("Kurz und praxisnah"),
+            para(
+                "<p>Gefördert werden Kurse von 8 bis 160 Unterrichtseinheiten mit einer "
+                "Gebühr bis 6.000 €. Viele Workshops des Verbunds sind als Fachkurs "
+                "anerkannt – fragen Sie uns.</p>"
+            ),
+        ],
+    },
+]
+
+# Workshop series and the programmes that may pay for them.
+SERIES_FUNDING = {
+    "robotik": ["esf-fachkurse"],
+    "3d-druck": ["esf-fachkurse"],
+    "lerneinheiten": ["esf-fachkurse"],
+}
+
+# --- News ---------------------------------------------------------------------------------------
+
+NEWS_INDEX = {
+    "title": "Aktuelles",
+    "slug": "aktuelles",
+    "show_in_menus": False,
+    "search_description": "Neuigkeiten aus dem Weiterbildungsverbund Region Stuttgart.",
+    "intro": "<p>Neuigkeiten aus dem Verbund, neue Workshopreihen und Förderprogramme.</p>",
+}
+
+NEWS = [
+    {
+        "slug": "foerder-check-online",
+        "title": "Neu: Der Förder-Check zeigt, welche Förderung passt",
+        "days_ago": 3,
+        "teaser": (
+            "Sechs Fragen, eine erste Einschätzung: Unser Förder-Check zeigt Betrieben, "
+            "welche Programme ihre Weiterbildung bezahlen könnten – von § 82 SGB III bis zu "
+            "den ESF-Plus-Fachkursen."
+        ),
+        "body": [
+            para(
+                "<p>Wie groß ist der Betrieb, wie alt die Beschäftigte, wie lang der Kurs? "
+                "Aus wenigen Angaben ermittelt der Förder-Check, welche Programme "
+                "wahrscheinlich passen, was sie zahlen und was noch zu klären ist. Die "
+                "Einschätzung ist unverbindlich; für den Antrag beraten Sie unsere "
+                "Lotsinnen und Lotsen.</p>"
+            ),
+        ],
+    },
+    {
+        "slug": "neue-reihe-ki-im-betrieb",
+        "title": "Neue Workshopreihe „KI im Betrieb“",
+        "days_ago": 12,
+        "teaser": (
+            "Was können KI-Werkzeuge in der Arbeitsvorbereitung, im Vertrieb und in der "
+            "Qualitätssicherung leisten? Unsere neue Workshopreihe gibt Antworten."
+        ),
+        "body": [
+            para(
+                "<p>In kompakten Terminen – vor Ort oder online – zeigen wir, wie "
+                "Beschäftigte KI-Werkzeuge sinnvoll einsetzen, wo die Grenzen liegen und was "
+                "der Datenschutz verlangt.</p>"
+            ),
+        ],
+    },
+    {
+        "slug": "lotsennetzwerk-goeppingen",
+        "title": "Lotsennetzwerk wächst: Beratung jetzt auch in Göppingen",
+        "days_ago": 30,
+        "teaser": (
+            "Im Gewerkschaftshaus Göppingen beraten Lotsinnen und Lotsen ab sofort zu "
+            "Weiterbildung und Förderung – persönlich und ohne Termin."
+        ),
+        "body": [
+            para(
+                "<p>Wer lieber persönlich als online fragt, findet im Filstal eine neue "
+                "Anlaufstelle. Die Beratung ist kostenlos und neutral.</p>"
+            ),
+        ],
+    },
+]

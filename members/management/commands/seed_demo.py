@@ -18,20 +18,31 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
     Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
 )
 
 from cms.models import (
     AdviceRequest,
     ContactPointIndexPage,
     ContactPointPage,
+    FundingProgrammeIndexPage,
+    FundingProgrammePage,
+    FundingRate,
     HomePage,
+    NewsIndexPage,
+    NewsPage,
     OfficeSettings,
     StandardPage,
     Topic,
+    TopicIndexPage,
+    TopicPage,
     WorkshopSeriesIndexPage,
     WorkshopSeriesPage,
 )
@@ -222,6 +233,7 @@ class Command(BaseCommand):
             pages = self.seed_pages(topics)
             self.seed_office_settings(pages)
             self.seed_staff_group(staff, pages["home"])
+            self.seed_workflow(pages["home"])
             self.seed_dates(pages["series"], districts, firms)
             self.seed_role_groups()
             self.seed_trainer(pages["series"])
@@ -497,6 +509,7 @@ class Command(BaseCommand):
             home, WorkshopSeriesIndexPage, index_spec.pop("slug"),
             {**index_spec, "show_in_menus": True},
         )
+        programmes = self.seed_funding_programmes(home)
         series = {}
         for spec in content.SERIES:
             fields = {
@@ -507,10 +520,22 @@ class Command(BaseCommand):
                     "price_non_member", "trainer", "body",
                 )
             }
-            series[spec["key"]] = self.ensure_page(
+            fitting = [
+                programmes[key] for key in content.SERIES_FUNDING.get(spec["key"], [])
+            ]
+            page = self.ensure_page(
                 index, WorkshopSeriesPage, spec["slug"],
-                {**fields, "topic": topics[spec["topic"]], "language": "de"},
+                {**fields, "topic": topics[spec["topic"]], "language": "de",
+                 "funding_programmes": fitting},
             )
+            if fitting and not page.funding_programmes.exists():
+                # A series from before the funding pages existed: link it once.
+                page.funding_programmes = fitting
+                page.save_revision().publish()
+                self.created["Seiten (Förderprogramme verknüpft)"] += 1
+            series[spec["key"]] = page
+        self.seed_topic_pages(home, topics)
+        self.seed_news(home)
         standard = {}
         for build in content.STANDARD_PAGES:
             spec = build(self.today)
@@ -531,6 +556,81 @@ class Command(BaseCommand):
             home.save_revision().publish()
             self.created["Seiten (Startseite befüllt)"] += 1
         return {"home": home, "index": index, "series": series, "standard": standard}
+
+    def seed_funding_programmes(self, home):
+        """The funding programmes with their rules (as checked in November 2026)."""
+        index = self.ensure_page(
+            home, FundingProgrammeIndexPage, content.FUNDING_INDEX["slug"],
+            {key: value for key, value in content.FUNDING_INDEX.items() if key != "slug"},
+        )
+        programmes = {}
+        for spec in content.FUNDING_PROGRAMMES:
+            spec = dict(spec)
+            key, slug, rates = spec.pop("key"), spec.pop("slug"), spec.pop("rates")
+            existing = index.get_children().filter(slug=slug).first()
+            if existing is not None:
+                programmes[key] = existing.specific
+                continue
+            page = FundingProgrammePage(
+                slug=slug, checked_on=content.FUNDING_CHECKED_ON, **spec
+            )
+            page.rates = [FundingRate(**rate) for rate in rates]
+            index.add_child(instance=page)
+            page.save_revision().publish()
+            self.created["Seiten"] += 1
+            programmes[key] = page
+        return programmes
+
+    def seed_topic_pages(self, home, topics):
+        spec = dict(content.TOPIC_INDEX)
+        index = self.ensure_page(home, TopicIndexPage, spec.pop("slug"), spec)
+        for slug, topic in topics.items():
+            if TopicPage.objects.filter(topic=topic).exists():
+                continue
+            self.ensure_page(
+                index, TopicPage, slug,
+                {"title": topic.name, "topic": topic, "intro": topic.description,
+                 "body": content.TOPIC_BODIES.get(slug, [])},
+            )
+
+    def seed_news(self, home):
+        spec = dict(content.NEWS_INDEX)
+        index = self.ensure_page(home, NewsIndexPage, spec.pop("slug"), spec)
+        for spec in content.NEWS:
+            spec = dict(spec)
+            published = self.today - timedelta(days=spec.pop("days_ago"))
+            self.ensure_page(index, NewsPage, spec.pop("slug"), {**spec, "date": published})
+
+    def seed_workflow(self, home):
+        """Page edits go through approval; the office approves.
+
+        Wagtail's migrations assign the "Moderators approval" workflow to the root page. The
+        demo keeps a workflow on the site and lets the office group approve, so an editor
+        without publish rights submits changes and the office releases them.
+        """
+        root = home.get_parent()
+        assignment = (
+            WorkflowPage.objects.filter(page__in=[root, home], workflow__active=True)
+            .select_related("workflow").first()
+        )
+        if assignment is None:
+            workflow, _created = Workflow.objects.get_or_create(
+                name="Freigabe durch die Koordinierungsstelle", defaults={"active": True}
+            )
+            WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+        else:
+            workflow = assignment.workflow
+        task = GroupApprovalTask.objects.filter(
+            pk__in=workflow.workflow_tasks.values("task")
+        ).first()
+        if task is None:
+            task, _created = GroupApprovalTask.objects.get_or_create(
+                name="Freigabe durch die Koordinierungsstelle"
+            )
+            WorkflowTask.objects.get_or_create(
+                workflow=workflow, task=task, defaults={"sort_order": 0}
+            )
+        task.groups.add(Group.objects.get(name=STAFF_GROUP))
 
     def seed_office_settings(self, pages):
         site = Site.objects.filter(root_page=pages["home"]).first() or Site.objects.get(

@@ -1,5 +1,11 @@
 (function () {
   "use strict";
+  // After a form was sent with errors, the summary of the errors gets the focus, so
+  // keyboard and screen reader users start right there.
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
   // Links in an error summary move focus to the field, with its label in view.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");

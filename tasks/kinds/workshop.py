@@ -1,0 +1,160 @@
+"""Enrolment and date emails: what they say, decided at the moment they are sent.
+
+Every row is about one enrolment (see workshops/services/notifications.py). The context
+shows the date as it is now; a message that no longer fits (a reminder for a seat that was
+cancelled since, a waiting-list offer that has run out) is skipped.
+
+Outlook shows the email body rather than the calendar entry's description, so the body
+carries the essentials: series, every part's time, place or online link, how to cancel.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from tasks.models import Notification, Unsubscription
+from tasks.services.render import SkipNotification, kind
+from workshops.calendar import invitation_mime_part
+from workshops.models import Enrolment, WorkshopDate
+from workshops.services.offer_links import offer_url
+
+Kind = Notification.Kind
+Status = Enrolment.Status
+
+
+def absolute(url):
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + url
+
+
+def _enrolment(row):
+    if (
+        row.object_id is None
+        or ContentType.objects.get_for_id(row.content_type_id).model_class() is not Enrolment
+    ):
+        raise SkipNotification("not about an enrolment")
+    enrolment = (
+        Enrolment.objects.select_related("date__series", "person__firm")
+        .filter(pk=row.object_id)
+        .first()
+    )
+    if enrolment is None:
+        raise SkipNotification("enrolment deleted")
+    return enrolment
+
+
+def _takes_place(date):
+    return date.status not in (WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE)
+
+
+def _context(enrolment, *, online_link=False):
+    date = enrolment.date
+    series = date.series
+    parts = list(date.parts.order_by("starts_at", "pk"))
+    mine = absolute(reverse("enrolment:mine")) + f"#enrolment-{enrolment.pk}-title"
+    return {
+        "enrolment": enrolment,
+        "workshop_date": date,
+        "series": series,
+        "series_url": absolute(series.url or "/"),
+        "parts": parts,
+        "first_start": parts[0].starts_at if parts else None,
+        "place": date.venue_address,
+        "accessibility": date.venue_accessibility,
+        "online_url": date.online_url if online_link else "",
+        "is_online": not date.venue_address,
+        "mine_url": mine,
+        "cancel_url": absolute(reverse("enrolment:cancel", args=[enrolment.pk])),
+        "cancellation_deadline": date.cancellation_deadline,
+        "may_still_cancel": date.cancellation_deadline > timezone.now(),
+    }
+
+
+def _confirmed_on_a_date_ahead(enrolment):
+    if enrolment.status != Status.CONFIRMED:
+        raise SkipNotification(f"seat is {enrolment.status} now")
+    if not _takes_place(enrolment.date):
+        raise SkipNotification(f"date is {enrolment.date.status} now")
+
+
+@kind(Kind.ENROLMENT_CONFIRMED)
+def enrolment_confirmed(row):
+    enrolment = _enrolment(row)
+    # A seat cancelled before this went out: the cancellation email says what counts.
+    _confirmed_on_a_date_ahead(enrolment)
+    context = _context(enrolment, online_link=True)
+    context["attachments"] = [invitation_mime_part(enrolment, "REQUEST")]
+    return context
+
+
+@kind(Kind.WAITLISTED)
+def waitlisted(row):
+    from workshops.services.enrolment import waitlist_position
+
+    enrolment = _enrolment(row)
+    if enrolment.status != Status.WAITLISTED:
+        raise SkipNotification(f"no longer waiting ({enrolment.status})")
+    context = _context(enrolment)
+    context["position"] = waitlist_position(enrolment)
+    context["offer_hours"] = enrolment.date.offer_hours
+    return context
+
+
+@kind(Kind.WAITLIST_OFFER)
+def waitlist_offer(row):
+    enrolment = _enrolment(row)
+    if enrolment.status != Status.OFFERED:
+        raise SkipNotification(f"offer already answered ({enrolment.status})")
+    if enrolment.offer_expires_at <= timezone.now():
+        raise SkipNotification("offer ran out before it was sent")
+    context = _context(enrolment)
+    context["offer_expires_at"] = enrolment.offer_expires_at
+    context["respond_url"] = offer_url(enrolment)
+    return context
+
+
+@kind(Kind.OFFER_EXPIRED)
+def offer_expired(row):
+    return _context(_enrolment(row))
+
+
+@kind(Kind.SEAT_CANCELLED)
+def seat_cancelled(row):
+    enrolment = _enrolment(row)
+    context = _context(enrolment)
+    context["by_office"] = row.context.get("by_office", False)
+    if row.context.get("calendar_cancel"):
+        context["attachments"] = [invitation_mime_part(enrolment, "CANCEL")]
+    return context
+
+
+@kind(Kind.DATE_RESCHEDULED)
+def date_rescheduled(row):
+    enrolment = _enrolment(row)
+    # A date cancelled since: the cancellation email is the one that counts.
+    _confirmed_on_a_date_ahead(enrolment)
+    context = _context(enrolment, online_link=True)
+    context["title_changed"] = row.context.get("change") == "title"
+    context["attachments"] = [invitation_mime_part(enrolment, "REQUEST")]
+    return context
+
+
+@kind(Kind.DATE_CANCELLED)
+def date_cancelled(row):
+    enrolment = _enrolment(row)
+    context = _context(enrolment)
+    if row.context.get("calendar_cancel"):
+        context["attachments"] = [invitation_mime_part(enrolment, "CANCEL")]
+    return context
+
+
+@kind(Kind.REMINDER, category=Unsubscription.Category.REMINDERS)
+def reminder(row):
+    enrolment = _enrolment(row)
+    _confirmed_on_a_date_ahead(enrolment)
+    context = _context(enrolment, online_link=True)
+    if context["first_start"] is None or context["first_start"] <= timezone.now():
+        raise SkipNotification("date has begun")
+    return context

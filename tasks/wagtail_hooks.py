@@ -1,0 +1,223 @@
+"""The outbox in the admin ("Postausgang") and the feedback after dates, for staff only."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from members.admin_views import StaffMenuItem, StaffOnlyMixin
+from tasks.models import Notification
+from tasks.services import outbox
+from workshops.services import feedback as feedback_service
+
+OUTBOX = "postausgang"
+FEEDBACK = "rueckmeldungen"
+RESENDABLE = (Notification.State.FAILED, Notification.State.CANCELLED)
+
+
+def is_office(user):
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
+class StaffReadOnlyPolicy(BasePermissionPolicy):
+    """Staff may look at the outbox; rows are never added, edited or deleted by hand."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and is_office(user)
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return get_user_model().objects.filter(is_active=True, is_staff=True)
+
+
+register_permission_policy(Notification, StaffReadOnlyPolicy(Notification), exact_class=True)
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%d.%m.%Y, %H:%M") if value else ""
+
+
+def about_label(row):
+    if row.content_type_id is None:
+        return ""
+    return f"{row.content_type.name} #{row.object_id}"
+
+
+def short_error(row):
+    return row.last_error if len(row.last_error) <= 160 else row.last_error[:159] + "…"
+
+
+class SendAgainColumn(Column):
+    cell_template_name = "tasks/admin/send_again_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        context.update(
+            may_send_again=instance.state in RESENDABLE,
+            action_url=reverse(f"{OUTBOX}:send_again", args=[instance.pk]),
+            csrf_token_value=get_token(request) if request is not None else "",
+        )
+        return context
+
+
+class NotificationIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("person", "user", "content_type")
+
+
+class SendAgainView(View):
+    """POST: put a failed or cancelled row back into the queue."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        if not is_office(request.user):
+            raise PermissionDenied
+        row = get_object_or_404(Notification, pk=pk)
+        if row.state not in RESENDABLE:
+            messages.error(
+                request,
+                _("Nur fehlgeschlagene oder verworfene Nachrichten können erneut gesendet "
+                  "werden; „%(row)s“ ist %(state)s.")
+                % {"row": row.get_kind_display(), "state": row.get_state_display()},
+            )
+        else:
+            outbox.send_again([row.pk])
+            messages.success(
+                request,
+                _("„%(kind)s“ an %(recipient)s wird erneut gesendet.")
+                % {"kind": row.get_kind_display(), "recipient": row.recipient_label},
+            )
+        return redirect(request.POST.get("next") or reverse(f"{OUTBOX}:index"))
+
+
+class NotificationViewSet(ModelViewSet):
+    model = Notification
+    name = OUTBOX
+    icon = "mail"
+    menu_label = gettext_lazy("Postausgang")
+    menu_order = 850
+    add_to_admin_menu = True
+    index_view_class = NotificationIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "kind",
+        Column("recipient", label=gettext_lazy("Empfänger/in"), accessor="recipient_label"),
+        Column("about", label=gettext_lazy("betrifft"), accessor=about_label),
+        Column("due_at", label=gettext_lazy("fällig ab"), sort_key="due_at",
+               accessor=lambda row: _when(row.due_at)),
+        "state",
+        Column("attempts", label=gettext_lazy("Versuche")),
+        Column("last_error", label=gettext_lazy("letzter Fehler"), accessor=short_error),
+        Column("sent_at", label=gettext_lazy("gesendet am"), sort_key="sent_at",
+               accessor=lambda row: _when(row.sent_at)),
+        SendAgainColumn("send_again", label=gettext_lazy("Aktion")),
+    ]
+    list_filter = ["state", "kind"]
+    ordering = ["-due_at", "-pk"]
+    # The edit form exists but the permission policy refuses it.
+    form_fields = ["state"]
+    inspect_view_fields = [
+        "kind", "person", "user", "to_email", "content_type", "object_id", "version",
+        "language", "due_at", "state", "attempts", "last_error", "enqueued_at", "sent_at",
+        "created_at",
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/erneut-senden/", SendAgainView.as_view(), name="send_again"),
+        ]
+
+
+# --- Feedback after dates ---------------------------------------------------------------
+
+
+class FeedbackIndexView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "workshops/feedback/admin_index.html"
+    page_title = gettext_lazy("Rückmeldungen")
+    header_icon = "pick"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["dates"] = feedback_service.summary_by_date()[:200]
+        return context
+
+
+class FeedbackDateView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "workshops/feedback/admin_date.html"
+    header_icon = "pick"
+
+    @cached_property
+    def workshop_date(self):
+        return get_object_or_404(
+            feedback_service.summary_by_date(), pk=self.kwargs["pk"]
+        )
+
+    def get_page_title(self):
+        return _("Rückmeldungen")
+
+    def get_page_subtitle(self):
+        return str(self.workshop_date.series.title)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(f"{FEEDBACK}:index"), "label": _("Rückmeldungen")},
+            {"url": "", "label": self.get_page_subtitle()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["workshop_date"] = self.workshop_date
+        context["answers"] = feedback_service.feedback_of_date(self.workshop_date)
+        context["distribution"] = feedback_service.rating_distribution(self.workshop_date)
+        return context
+
+
+class FeedbackViewSet(ViewSet):
+    name = FEEDBACK
+    icon = "pick"
+    menu_label = gettext_lazy("Rückmeldungen")
+    menu_order = 840
+    add_to_admin_menu = True
+    menu_item_class = StaffMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", FeedbackIndexView.as_view(), name="index"),
+            path("<int:pk>/", FeedbackDateView.as_view(), name="date"),
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_outbox_viewset():
+    return NotificationViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_feedback_viewset():
+    return FeedbackViewSet()
+

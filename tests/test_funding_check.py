@@ -1,0 +1,236 @@
+"""The Förder-Check at /foerder-check/: which funding fits, what it pays and why."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.utils import timezone
+
+from cms.models import FundingProgrammeIndexPage, FundingProgrammePage, FundingRate
+from members.management.commands import _demo_content as content
+from tests.factories import home_page
+
+URL = "/foerder-check/"
+SGB3 = "Qualifizierung von Beschäftigten (§ 82 SGB III)"
+ESF = "ESF Plus Fachkurse Baden-Württemberg"
+BAFOEG = "Aufstiegs-BAföG"
+QUALI = "Qualifizierungsgeld (§§ 82a–82c SGB III)"
+
+# A 40-person firm, a 38-year-old skilled worker (qualified 2012), a 160-hour AZAV course.
+CASE = {
+    "beschaeftigte": "40", "alter": "38", "berufsabschluss": "ja", "abschluss_jahr": "2012",
+    "stunden": "160", "azav": "ja", "bundesland": "BW",
+}
+
+
+@pytest.fixture
+def programmes(db):
+    """The programmes the demo network ships, as live pages with their rates."""
+    index = FundingProgrammeIndexPage(title="Förderung", slug="foerderung")
+    home_page().add_child(instance=index)
+    pages = {}
+    for spec in content.FUNDING_PROGRAMMES:
+        spec = dict(spec)
+        key, rates = spec.pop("key"), spec.pop("rates")
+        page = FundingProgrammePage(checked_on=content.FUNDING_CHECKED_ON, **spec)
+        page.rates = [FundingRate(**rate) for rate in rates]
+        index.add_child(instance=page)
+        pages[key] = page
+    return pages
+
+
+def check(client, **changes):
+    response = client.get(URL, {**CASE, **changes})
+    assert response.status_code == 200
+    return response
+
+
+def results(response):
+    """{programme title: (verdict, text of its result card)} in the order shown."""
+    html = response.content.decode()
+    cards = re.findall(r'<article class="card funding-result".*?</article>', html, re.S)
+    found = {}
+    for card in cards:
+        text = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card)))
+        title = unescape(re.search(r'<span lang="[^"]*">(.*?)</span>', card).group(1))
+        verdict = "passt wahrscheinlich" if "passt wahrscheinlich" in text else "passt nicht"
+        found[title] = (verdict, text)
+    return found
+
+
+def test_form_works_without_javascript_and_the_result_has_its_own_address(programmes, client):
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<form class="form" method="get" action="/foerder-check/"' in html
+    for name in CASE:
+        assert f'name="{name}"' in html
+    assert "funding-result" not in html  # no result before the questions are answered
+
+    found = results(check(client))
+    assert set(found) == {SGB3, QUALI, BAFOEG, ESF}
+
+
+def test_a_40_person_firm_gets_all_course_costs_under_82(programmes, client):
+    response = check(client)
+    verdict, text = results(response)[SGB3]
+    assert verdict == "passt wahrscheinlich"
+    assert "Lehrgangskosten: 100 %" in text
+    assert "Zuschuss zum Arbeitsentgelt: bis zu 75 %" in text
+    assert "Größenklasse: bis 49 Beschäftigte" in text
+    assert "16.11.2026" in text and "§ 82 SGB III in der Fassung" in text
+    assert f'href="{programmes["sgb3-82"].url}"' in response.content.decode()
+    assert "Unverbindliche Ersteinschätzung" in response.content.decode()
+
+
+def test_a_firm_of_60_pays_half_unless_the_employee_is_45_or_older(programmes, client):
+    _verdict, text = results(check(client, beschaeftigte="60"))[SGB3]
+    assert "Lehrgangskosten: 50 %" in text and "Lehrgangskosten: 100 %" not in text
+    assert "Zuschuss zum Arbeitsentgelt: bis zu 50 %" in text
+    assert "Bei schwerbehinderten Beschäftigten gilt der erhöhte Satz von 100 %" in text
+
+    verdict, text = results(check(client, beschaeftigte="60", alter="45"))[SGB3]
+    assert verdict == "passt wahrscheinlich"
+    assert "Lehrgangskosten: 100 % (erhöhter Satz, weil die Person 45 Jahre oder älter ist)" in text
+
+    _verdict, text = results(check(client, beschaeftigte="600", alter="50"))[SGB3]
+    assert "Lehrgangskosten: 25 %" in text  # no raised rate from 500 employees on
+
+
+def test_a_100_hour_course_does_not_fit_82_and_says_why(programmes, client):
+    found = results(check(client, stunden="100"))
+    verdict, text = found[SGB3]
+    assert verdict == "passt nicht"
+    assert "Warum es nicht passt" in text
+    assert "Der Kurs dauert 100 Stunden; verlangt sind mehr als 120 Stunden." in text
+    assert "Lehrgangskosten" not in text
+    # Exactly 120 hours is not "more than 120".
+    assert results(check(client, stunden="120"))[SGB3][0] == "passt nicht"
+    assert results(check(client, stunden="120.5"))[SGB3][0] == "passt wahrscheinlich"
+
+
+def test_each_82_rule_names_its_reason(programmes, client):
+    this_year = timezone.localdate().year
+    cases = {
+        "Kurs und Bildungsträger müssen nach AZAV zugelassen sein; das ist hier nicht": {
+            "azav": "nein"
+        },
+        "Der Berufsabschluss muss mindestens 2 Jahre zurückliegen; er stammt aus dem Jahr": {
+            "abschluss_jahr": str(this_year - 1)
+        },
+        "Das Programm setzt einen Berufsabschluss voraus.": {
+            "berufsabschluss": "nein", "abschluss_jahr": ""
+        },
+    }
+    for reason, changes in cases.items():
+        verdict, text = results(check(client, **changes))[SGB3]
+        assert verdict == "passt nicht", changes
+        assert reason in text, changes
+    # Not knowing about AZAV leaves it open instead of ruling the programme out.
+    verdict, text = results(check(client, azav="unbekannt"))[SGB3]
+    assert verdict == "passt wahrscheinlich"
+    assert "Noch zu klären" in text and "Fragen Sie den Bildungsanbieter" in text
+
+
+def test_the_regional_programme_fits_only_in_its_bundesland(programmes, client):
+    short_course = {"stunden": "40"}
+    verdict, text = results(check(client, bundesland="BW", **short_course))[ESF]
+    assert verdict == "passt wahrscheinlich"
+    assert "Das Programm gilt in Baden-Württemberg." in text
+    assert "Lehrgangskosten: 30 %" in text
+    assert "Förderfähige Kosten höchstens 6.000 €" in text
+
+    verdict, text = results(check(client, bundesland="BY", **short_course))[ESF]
+    assert verdict == "passt nicht"
+    assert "Das Programm gilt nur in Baden-Württemberg, nicht in Bayern." in text
+
+    _verdict, text = results(check(client, alter="56", **short_course))[ESF]
+    assert "Lehrgangskosten: 70 % (erhöhter Satz, weil die Person 55 Jahre oder älter ist)" in text
+
+
+def test_programmes_that_fit_come_first(programmes, client):
+    found = results(check(client, stunden="100"))
+    verdicts = [verdict for verdict, _text in found.values()]
+    assert verdicts == sorted(verdicts, key=lambda verdict: verdict != "passt wahrscheinlich")
+    assert found[ESF][0] == "passt wahrscheinlich"  # 100 h = about 133 teaching units
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"stunden": "-10"}, "stunden", "Die Dauer des Kurses muss größer als 0 Stunden sein."),
+        ({"stunden": "viel"}, "stunden", "Bitte geben Sie die Dauer als Zahl an"),
+        ({"alter": "5"}, "alter", "Bitte geben Sie ein Alter zwischen 15 und 75 Jahren an."),
+        ({"bundesland": "XY"}, "bundesland", "Dieses Bundesland kennen wir nicht."),
+        ({"beschaeftigte": "0"}, "beschaeftigte", "mindestens 1"),
+        ({"abschluss_jahr": ""}, "abschluss_jahr", "in welchem Jahr der letzte Berufsabschluss"),
+        ({"abschluss_jahr": "2999"}, "abschluss_jahr", "Das Jahr liegt in der Zukunft."),
+        ({"azav": "vielleicht"}, "azav", "Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
+    ],
+)
+def test_bad_input_gets_a_message_next_to_the_field_and_no_result(
+    programmes, client, changes, field, message
+):
+    response = check(client, **changes)
+    html = unescape(response.content.decode())
+    assert 'class="error-summary"' in html
+    assert f'href="#id_{field}"' in html  # the summary links to the field
+    assert html.count(message) >= 2  # in the summary and next to the field
+    assert "funding-result" not in html
+
+
+def test_rules_are_data_changing_the_page_changes_the_outcome(programmes, client):
+    sgb3 = programmes["sgb3-82"]
+    assert results(check(client, stunden="100"))[SGB3][0] == "passt nicht"
+
+    sgb3.min_duration = 80
+    sgb3.save()
+    rate = sgb3.rates.get(max_employees=49)
+    rate.course_cost_percent = 90
+    rate.save()
+    verdict, text = results(check(client, stunden="100"))[SGB3]
+    assert verdict == "passt wahrscheinlich"
+    assert "Lehrgangskosten: 90 %" in text
+    assert "verlangt sind mehr als 80 Stunden" in text
+
+    sgb3.federal_states = ["HH"]
+    sgb3.min_age = 40
+    sgb3.save()
+    verdict, text = results(check(client, stunden="100"))[SGB3]
+    assert verdict == "passt nicht"
+    assert "Das Programm gilt nur in Hamburg, nicht in Baden-Württemberg." in text
+    assert "Mindestalter 40 Jahre; die Person ist 38 Jahre alt." in text
+
+
+def test_only_live_programmes_in_force_are_listed(programmes, client):
+    today = timezone.localdate()
+    programmes["aufstiegs-bafoeg"].valid_until = today - timedelta(days=1)
+    programmes["aufstiegs-bafoeg"].save()
+    programmes["qualifizierungsgeld"].unpublish()
+    programmes["esf-fachkurse"].valid_from = today + timedelta(days=1)
+    programmes["esf-fachkurse"].save()
+    assert set(results(check(client))) == {SGB3}
+
+
+def test_the_bildungspraemie_is_not_offered(programmes, client):
+    assert "Bildungsprämie" not in check(client).content.decode()
+
+
+def test_queries_stay_constant_as_programmes_grow(
+    programmes, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12) as few:
+        check(client)
+    index = FundingProgrammeIndexPage.objects.get()
+    for number in range(5):
+        page = FundingProgrammePage(
+            title=f"Landesprogramm {number}", slug=f"landesprogramm-{number}", teaser="x",
+            benefit_summary="x", applicant="x", legal_source="x",
+            valid_from=timezone.localdate(), checked_on=timezone.localdate(),
+        )
+        page.rates = [FundingRate(min_employees=0, course_cost_percent=40)]
+        index.add_child(instance=page)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = check(client)
+    assert len(results(response)) == 9

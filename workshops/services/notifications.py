@@ -1,0 +1,188 @@
+"""Which emails a change to an enrolment or a date sends.
+
+The enrolment rules call `status_changed` once per status change (from `_log`); the date
+operations call `date_rescheduled`, `date_cancelled` and `series_renamed`. Every function
+only writes outbox rows in the caller's transaction: a change that rolls back leaves no
+email behind. What the email says is decided when it is sent (tasks/kinds/workshop.py), so
+it always shows the date as it is then.
+
+Each row is about one enrolment; its `version` tells events apart: the EnrolmentLog id for
+a status change, `s<sequence>` for a change of the whole date, `<days>d-s<sequence>` for a
+reminder.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from tasks.models import Notification
+from tasks.services import outbox, reminders
+from workshops.models import DatePart, Enrolment, WorkshopDate
+
+Kind = Notification.Kind
+Status = Enrolment.Status
+
+# The email each new enrolment status sends. A declined offer sends none: the person has
+# just declined it on the page and sees the result there.
+STATUS_KINDS = {
+    Status.CONFIRMED: Kind.ENROLMENT_CONFIRMED,
+    Status.WAITLISTED: Kind.WAITLISTED,
+    Status.OFFERED: Kind.WAITLIST_OFFER,
+    Status.EXPIRED: Kind.OFFER_EXPIRED,
+    Status.CANCELLED: Kind.SEAT_CANCELLED,
+}
+
+FINISHED_DATE = (WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE)
+
+
+def status_changed(enrolment, log):
+    """Write the email for one enrolment status change (and keep its reminders in step)."""
+    kind = STATUS_KINDS.get(log.to_status)
+    if log.from_status == Status.CONFIRMED and log.to_status != Status.CONFIRMED:
+        reminders.cancel_for([enrolment.pk], f"seat {log.to_status}")
+    if kind is None:
+        return
+    context = {}
+    if kind == Kind.SEAT_CANCELLED:
+        # Only a seat that was in the calendar needs a calendar cancellation.
+        context["calendar_cancel"] = log.from_status == Status.CONFIRMED
+        context["by_office"] = bool(log.by_user_id) and log.by_user.is_staff
+    outbox.notify(kind, person=enrolment.person, about=enrolment, version=str(log.pk),
+                  context=context)
+    if kind == Kind.ENROLMENT_CONFIRMED:
+        schedule_reminders(enrolment.date, [enrolment])
+
+
+def schedule_reminders(date, enrolments, *, now=None):
+    """Write the reminders still ahead for these confirmed enrolments of `date`."""
+    if not enrolments:
+        return 0
+    first_start = DatePart.objects.filter(date_id=date.pk).aggregate(
+        first=Min("starts_at")
+    )["first"]
+    due = reminders.upcoming(first_start, date.sequence, now or timezone.now())
+    return notify_many(
+        Kind.REMINDER,
+        [
+            (enrolment, version, due_at, {})
+            for enrolment in enrolments
+            for version, due_at in due
+        ],
+    )
+
+
+def date_rescheduled(date):
+    """The date moved in time or place (its sequence has risen): tell the confirmed
+    participants with an updated calendar entry and time their reminders anew."""
+    if not _still_ahead(date):
+        return 0
+    confirmed = list(
+        Enrolment.objects.filter(date_id=date.pk, status=Status.CONFIRMED)
+        .select_related("person__user")
+    )
+    if not confirmed:
+        return 0
+    reminders.cancel_for([enrolment.pk for enrolment in confirmed],
+                         f"date moved (sequence {date.sequence})")
+    schedule_reminders(date, confirmed)
+    return notify_many(
+        Kind.DATE_RESCHEDULED,
+        [(enrolment, f"s{date.sequence}", None, {"change": "time_or_place"})
+         for enrolment in confirmed],
+    )
+
+
+def date_cancelled(date, cancelled, sequence):
+    """The date is cancelled. `cancelled` is [(enrolment id, status before)] of every
+    enrolment that was active; confirmed ones also get a calendar cancellation."""
+    if not cancelled:
+        return 0
+    was_confirmed = {pk for pk, status in cancelled if status == Status.CONFIRMED}
+    reminders.cancel_for(was_confirmed, "date cancelled")
+    enrolments = Enrolment.objects.filter(pk__in=[pk for pk, _status in cancelled]).select_related(
+        "person__user"
+    )
+    return notify_many(
+        Kind.DATE_CANCELLED,
+        [
+            (enrolment, f"s{sequence}", None,
+             {"calendar_cancel": enrolment.pk in was_confirmed})
+            for enrolment in enrolments
+        ],
+    )
+
+
+def series_renamed(date_ids):
+    """A series was published under a new title and these dates' sequence rose: confirmed
+    participants of dates still ahead get an updated calendar entry with the new title."""
+    if not date_ids:
+        return 0
+    dates = {
+        date.pk: date
+        for date in WorkshopDate.objects.filter(pk__in=list(date_ids))
+        .exclude(status__in=FINISHED_DATE)
+        .annotate(last_end=Max("parts__ends_at"))
+        .filter(last_end__gt=timezone.now())
+    }
+    confirmed = Enrolment.objects.filter(
+        date_id__in=list(dates), status=Status.CONFIRMED
+    ).select_related("person__user")
+    return notify_many(
+        Kind.DATE_RESCHEDULED,
+        [(enrolment, f"s{dates[enrolment.date_id].sequence}", None, {"change": "title"})
+         for enrolment in confirmed],
+    )
+
+
+def _still_ahead(date):
+    """Participants only hear about dates that are not over or cancelled."""
+    if date.status in FINISHED_DATE:
+        return False
+    last_end = DatePart.objects.filter(date_id=date.pk).aggregate(last=Max("ends_at"))["last"]
+    return last_end is not None and last_end > timezone.now()
+
+
+def notify_many(kind, entries):
+    """`outbox.notify` for many enrolments at once, in a fixed number of queries.
+
+    `entries` are (enrolment, version, due time or None for now, context); the enrolments
+    need `person` (with `user`) loaded. Rows whose event is already in the outbox are left
+    as they are. Returns the number of entries offered.
+    """
+    entries = list(entries)
+    if not entries:
+        return 0
+    content_type = ContentType.objects.get_for_model(Enrolment)
+    now = timezone.now()
+    rows = []
+    for enrolment, version, due_at, context in entries:
+        person = enrolment.person
+        rows.append(
+            Notification(
+                kind=kind,
+                person=person,
+                content_type=content_type,
+                object_id=enrolment.pk,
+                version=version,
+                key=outbox.make_key(kind, person=person, about=enrolment, version=version),
+                language=outbox.recipient_language(person),
+                context=context,
+                due_at=due_at or now,
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    due_keys = [row.key for row in rows if row.due_at <= now]
+    if due_keys:
+        transaction.on_commit(lambda: _enqueue_new(due_keys))
+    return len(rows)
+
+
+def _enqueue_new(keys):
+    pks = list(
+        Notification.objects.filter(
+            key__in=keys, state=Notification.State.PENDING, enqueued_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if pks:
+        outbox.enqueue(pks)
