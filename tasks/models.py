@@ -14,8 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbund.records import NotContent
 
-class Notification(models.Model):
+
+class Notification(NotContent, models.Model):
     class Kind(models.TextChoices):
         ENROLMENT_CONFIRMED = "enrolment_confirmed", _("Anmeldung bestätigt")
         WAITLISTED = "waitlisted", _("Auf der Warteliste")
@@ -98,7 +100,7 @@ class Notification(models.Model):
         return self.to_email
 
 
-class Unsubscription(models.Model):
+class Unsubscription(NotContent, models.Model):
     """Someone turned off one category of non-essential email."""
 
     class Category(models.TextChoices):

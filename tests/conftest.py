@@ -369,3 +369,28 @@ def wait_until(condition, *, timeout, worker=None, message="condition"):
             log = worker.output()[-4000:] if worker is not None else ""
             pytest.fail(f"Timed out after {timeout} s waiting for {message}.\n{log}")
         time.sleep(0.1)
+
+
+# --- The office's details (CMS site settings) ---------------------------------------------------
+
+OFFICE = {
+    "office_name": "Koordinierungsstelle Weiterbildungsverbund",
+    "street": "Marktplatz 1",
+    "postal_code": "72764",
+    "city": "Reutlingen",
+    "phone": "07121 123456",
+    "email": "buero@verbund.example",
+}
+
+
+def set_office(**fields):
+    """Store the office's contact details in the default site's settings and return them."""
+    from wagtail.models import Site
+
+    from cms.models import OfficeSettings
+
+    office = OfficeSettings.for_site(Site.objects.get(is_default_site=True))
+    for name, value in {**OFFICE, **fields}.items():
+        setattr(office, name, value)
+    office.save()
+    return office

@@ -14,10 +14,8 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from icalendar import Calendar
-from wagtail.models import Site
 
-from cms.models import OfficeSettings
-from tests.conftest import service_missing
+from tests.conftest import service_missing, set_office
 from tests.factories import (
     EnrolmentFactory,
     UserFactory,
@@ -46,10 +44,7 @@ ICAL_DIR = Path(__file__).resolve().parent / "ical"
 @pytest.fixture(autouse=True)
 def _site(settings):
     settings.SITE_URL = SITE
-    office = OfficeSettings.for_site(Site.objects.get(is_default_site=True))
-    office.office_name = "Koordinierungsstelle Weiterbildungsverbund"
-    office.email = "buero@verbund.example"
-    office.save()
+    set_office()
 
 
 def parse(data: bytes) -> Calendar:

@@ -10,9 +10,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from wagtail.models import Site
 
-from cms.models import OfficeSettings
+from tests.conftest import set_office
 from tests.factories import (
     BERLIN,
     EnrolmentFactory,
@@ -369,14 +368,11 @@ def test_sign_in_sheet_for_staff_and_the_trainers_of_the_date(
 
 @pytest.fixture
 def office():
-    settings = OfficeSettings.for_site(Site.objects.get(is_default_site=True))
-    settings.office_name = "Weiterbildungsverbund Neckar-Alb"
-    settings.organisation = "Technologieförderung e. V."
-    settings.street = "Hauptstraße 1"
-    settings.postal_code = "72764"
-    settings.city = "Reutlingen"
-    settings.save()
-    return settings
+    return set_office(
+        office_name="Weiterbildungsverbund Neckar-Alb",
+        organisation="Technologieförderung e. V.",
+        street="Hauptstraße 1",
+    )
 
 
 def test_participant_downloads_their_certificate(

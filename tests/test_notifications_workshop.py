@@ -14,11 +14,10 @@ from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar
-from wagtail.models import Site
 
-from cms.models import OfficeSettings
 from tasks.models import Notification
 from tasks.services.outbox import deliver, rows_about
+from tests.conftest import set_office
 from tests.factories import (
     BERLIN,
     EnrolmentFactory,
@@ -56,14 +55,7 @@ LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 @pytest.fixture(autouse=True)
 def _office(settings):
     settings.SITE_URL = SITE
-    office = OfficeSettings.for_site(Site.objects.get(is_default_site=True))
-    office.office_name = "Koordinierungsstelle Weiterbildungsverbund"
-    office.street = "Marktplatz 1"
-    office.postal_code = "72764"
-    office.city = "Reutlingen"
-    office.phone = "07121 123456"
-    office.email = "buero@verbund.example"
-    office.save()
+    set_office()
 
 
 @pytest.fixture(autouse=True)

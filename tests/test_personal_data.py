@@ -338,3 +338,38 @@ def test_staff_without_person_rights_cannot_erase(client, markus):
         assert response.status_code == 302
         assert response["Location"] == "/admin/"
     assert Person.objects.get(pk=markus.pk).erased_at is None
+
+
+@pytest.mark.django_db
+def test_erase_stops_pending_emails_and_strips_addresses_from_the_outbox(markus, staff):
+    from django.core.mail import EmailMessage, get_connection
+
+    from members.models import SavedSearch
+    from tasks.mail import QueuedEmailBackend
+    from tasks.models import Notification
+    from tasks.services.outbox import deliver, notify
+
+    enrolment = Enrolment.objects.get(person=markus, status=Enrolment.Status.WAITLISTED)
+    sent = notify(Notification.Kind.WAITLISTED, person=markus, about=enrolment, version="a")
+    deliver(sent.pk, get_connection("django.core.mail.backends.locmem.EmailBackend"))
+    pending = notify(Notification.Kind.REMINDER, person=markus, about=enrolment, version="b",
+                     due_at=enrolment.created_at + timedelta(days=3650))
+    QueuedEmailBackend().send_messages(
+        [EmailMessage("Passwort", "Hallo Markus", to=["m.weber@kessler.example"])]
+    )
+    SavedSearch.objects.create(user=markus.user, name="Robotik", query="topic=robotik")
+    sent.refresh_from_db()
+    assert sent.to_email == "m.weber@kessler.example"
+    exported = export_person_data(markus.user)
+    assert [email["sent_to"] for email in exported["emails"]][:1] == ["m.weber@kessler.example"]
+    assert exported["saved_searches"][0]["name"] == "Robotik"
+
+    erase_person(markus, staff)
+
+    sent.refresh_from_db()
+    pending.refresh_from_db()
+    assert sent.state == Notification.State.SENT and sent.to_email == ""
+    assert pending.state == Notification.State.CANCELLED
+    assert not Notification.objects.filter(to_email__iexact="m.weber@kessler.example").exists()
+    assert not Notification.objects.filter(context__icontains="Markus").exists()
+    assert not SavedSearch.objects.filter(user=markus.user).exists()

@@ -10,12 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 from django.core.mail import get_connection
-from wagtail.models import Site
 
-from cms.models import OfficeSettings
 from tasks.models import Notification, Unsubscription
 from tasks.services import reminders
 from tasks.services.outbox import deliver, rows_about
+from tests.conftest import set_office
 from tests.factories import (
     BERLIN,
     FirmFactory,
@@ -44,10 +43,7 @@ AFTER_AUTUMN_CHANGE = datetime(2027, 11, 1, 9, 0, tzinfo=BERLIN)  # Monday, CET
 def _office(settings):
     settings.SITE_URL = "https://verbund.example"
     settings.VERBUND_REMINDER_DAYS = [7, 1]
-    office = OfficeSettings.for_site(Site.objects.get(is_default_site=True))
-    office.office_name = "Koordinierungsstelle Weiterbildungsverbund"
-    office.email = "buero@verbund.example"
-    office.save()
+    set_office()
 
 
 @pytest.fixture(autouse=True)

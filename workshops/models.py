@@ -10,6 +10,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from members.models import TRAINER_GROUP, FirmScopedQuerySet
+from verbund.records import NotContent
 
 # Enrolment states that hold a seat: a confirmed participant, or a pending offer that
 # keeps a freed seat for the next person on the waiting list.
@@ -212,7 +213,7 @@ class EnrolmentQuerySet(FirmScopedQuerySet):
         )
 
 
-class Enrolment(models.Model):
+class Enrolment(NotContent, models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("bestätigt")
         WAITLISTED = "waitlisted", _("Warteliste")
@@ -256,7 +257,7 @@ class Enrolment(models.Model):
         return f"{self.person} – {self.date} ({self.get_status_display()})"
 
 
-class Attendance(models.Model):
+class Attendance(NotContent, models.Model):
     """Whether a confirmed participant took part in one part of a date."""
 
     class Status(models.TextChoices):
@@ -292,7 +293,7 @@ class Attendance(models.Model):
         return f"{self.enrolment.person} – {self.part} ({self.get_status_display()})"
 
 
-class EnrolmentLog(models.Model):
+class EnrolmentLog(NotContent, models.Model):
     """One state change of an enrolment: who, when, from, to, why."""
 
     enrolment = models.ForeignKey(
@@ -318,7 +319,7 @@ class EnrolmentLog(models.Model):
         return f"{self.enrolment_id}: {self.from_status or '–'} → {self.to_status}"
 
 
-class Feedback(models.Model):
+class Feedback(NotContent, models.Model):
     """A participant's short answer after a date: one per enrolment, given by link."""
 
     enrolment = models.OneToOneField(

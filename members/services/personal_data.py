@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import APIToken, ModelLogEntry
 
-from members.models import Invitation, MembershipApplication, Person
+from members.models import Invitation, MembershipApplication, Person, SavedSearch
+from tasks.models import Notification
+from tasks.services.outbox import forget_recipient
 from workshops.models import DatePart, Enrolment
 
 from .audit import ACTIONS, record
@@ -71,6 +73,8 @@ def export_person_data(user):
         "enrolments": [],
         "invitations": [],
         "api_tokens": [],
+        "saved_searches": [],
+        "emails": [],
         "audit_log": [],
     }
     about = [user]
@@ -142,6 +146,23 @@ def export_person_data(user):
         for token in tokens
     ]
 
+    data["saved_searches"] = [
+        {"name": search.name, "filters": search.query, "created_at": _iso(search.created_at)}
+        for search in SavedSearch.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+    notifications = Notification.objects.filter(
+        Q(user=user) | (Q(person=person) if person is not None else Q(pk__in=[]))
+    ).order_by("created_at", "pk")
+    data["emails"] = [
+        {
+            "kind": notification.get_kind_display(),
+            "state": notification.get_state_display(),
+            "due_at": _iso(notification.due_at),
+            "sent_at": _iso(notification.sent_at),
+            "sent_to": notification.to_email,
+        }
+        for notification in notifications
+    ]
     data["audit_log"] = _audit_entries(about)
     return data
 
@@ -251,7 +272,9 @@ def erase_person(person, by_user):
         person.erased_at = now
         person.save()
 
+        forget_recipient(person=person, user=user, addresses=addresses)
         if user is not None:
+            SavedSearch.objects.filter(user=user).delete()
             _erase_user(user)
         _anonymise_log_entries([person], str(person))
         for invitation in invitations:

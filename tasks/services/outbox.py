@@ -103,6 +103,50 @@ def notify(kind, *, person=None, user=None, email="", about=None, version="", du
     return row
 
 
+def notify_many(kind, entries):
+    """`notify` for many people at once, in a fixed number of queries.
+
+    `entries` are (person, object it is about, version, due time or None for now,
+    context). Events already in the outbox are left as they are. Returns the number of
+    entries offered.
+    """
+    entries = list(entries)
+    if not entries:
+        return 0
+    now = timezone.now()
+    content_types = ContentType.objects.get_for_models(*{type(about) for _p, about, *_ in entries})
+    rows = [
+        Notification(
+            kind=kind,
+            person=person,
+            content_type=content_types[type(about)],
+            object_id=about.pk,
+            version=str(version),
+            key=make_key(kind, person=person, about=about, version=version),
+            language=recipient_language(person),
+            context=context or {},
+            due_at=due_at or now,
+        )
+        for person, about, version, due_at, context in entries
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    due_keys = [row.key for row in rows if row.due_at <= now]
+    if due_keys:
+        transaction.on_commit(lambda: _enqueue_new(due_keys))
+    return len(rows)
+
+
+def _enqueue_new(keys):
+    """Enqueue the rows with these keys that nobody has handed to the worker yet."""
+    pks = list(
+        Notification.objects.filter(
+            key__in=keys, state=State.PENDING, enqueued_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if pks:
+        enqueue(pks)
+
+
 def rows_about(obj):
     """The outbox rows about one object (an enrolment, a date, ...)."""
     return Notification.objects.filter(
@@ -246,3 +290,24 @@ def send_again(pks):
                 updated_at=timezone.now())
     transaction.on_commit(lambda: enqueue(ids))
     return len(ids)
+
+
+def forget_recipient(*, person=None, user=None, addresses=()):
+    """Erasure: nothing more goes out to them, and their rows keep no address or content.
+
+    Rows about a person or account stay (kind, state and times count for statistics)
+    without the address they went to; account emails known only by their address go.
+    """
+    scope = Q(pk__in=[])
+    if person is not None:
+        scope |= Q(person=person)
+    if user is not None:
+        scope |= Q(user=user)
+    theirs = Notification.objects.filter(scope)
+    cancel_pending(theirs, "recipient erased")
+    theirs.update(to_email="", context={}, updated_at=timezone.now())
+    by_address = Q(pk__in=[])
+    for address in addresses:
+        by_address |= Q(to_email__iexact=address)
+    Notification.objects.filter(by_address, person__isnull=True, user__isnull=True).delete()
+

@@ -11,8 +11,6 @@ a status change, `s<sequence>` for a change of the whole date, `<days>d-s<sequen
 reminder.
 """
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -144,45 +142,12 @@ def _still_ahead(date):
 
 
 def notify_many(kind, entries):
-    """`outbox.notify` for many enrolments at once, in a fixed number of queries.
-
-    `entries` are (enrolment, version, due time or None for now, context); the enrolments
-    need `person` (with `user`) loaded. Rows whose event is already in the outbox are left
-    as they are. Returns the number of entries offered.
-    """
-    entries = list(entries)
-    if not entries:
-        return 0
-    content_type = ContentType.objects.get_for_model(Enrolment)
-    now = timezone.now()
-    rows = []
-    for enrolment, version, due_at, context in entries:
-        person = enrolment.person
-        rows.append(
-            Notification(
-                kind=kind,
-                person=person,
-                content_type=content_type,
-                object_id=enrolment.pk,
-                version=version,
-                key=outbox.make_key(kind, person=person, about=enrolment, version=version),
-                language=outbox.recipient_language(person),
-                context=context,
-                due_at=due_at or now,
-            )
-        )
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    due_keys = [row.key for row in rows if row.due_at <= now]
-    if due_keys:
-        transaction.on_commit(lambda: _enqueue_new(due_keys))
-    return len(rows)
-
-
-def _enqueue_new(keys):
-    pks = list(
-        Notification.objects.filter(
-            key__in=keys, state=Notification.State.PENDING, enqueued_at__isnull=True
-        ).values_list("pk", flat=True)
+    """`outbox.notify_many` for enrolments: `entries` are (enrolment, version, due time or
+    None for now, context), with `person` (and its `user`) loaded."""
+    return outbox.notify_many(
+        kind,
+        [
+            (enrolment.person, enrolment, version, due_at, context)
+            for enrolment, version, due_at, context in entries
+        ],
     )
-    if pks:
-        outbox.enqueue(pks)
