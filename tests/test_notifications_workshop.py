@@ -531,3 +531,28 @@ def test_a_renamed_series_sends_an_update_with_the_new_title(firm, contact):
     [event] = events(the_invitation(message, "REQUEST"))
     assert event["SUMMARY"] == "Robotik in der Praxis"
     assert event["SEQUENCE"] == 1
+
+
+def test_without_an_address_the_enrolling_admin_gets_the_news_to_pass_on(firm, contact):
+    date = a_date()
+    worker = PersonFactory(firm=firm, email="", user=None, first_name="Ali", last_name="Demir")
+
+    [enrolment] = enrol(date_id=date.pk, person_ids=[worker.pk], by_user=contact)
+
+    row = the_row(enrolment, Kind.ENROLMENT_CONFIRMED)
+    assert row.person is None and row.user == contact
+    state, message = send(row)
+    assert state == State.SENT
+    assert message.to == [contact.email]
+    assert "Für Ali Demir ist bei uns keine E-Mail-Adresse hinterlegt" in message.body
+    assert "Ali Demir" in html_of(message)
+    # The calendar invitation belongs in the participant's calendar, not the admin's.
+    assert calendar_parts(message) == []
+    assert "Kalendereinladung" not in message.body
+    # Reminders are not passed on: nobody gets a stream of other people's reminders.
+    assert rows_of(enrolment, Kind.REMINDER) == []
+
+    cancel(enrolment_id=enrolment.pk, by_user=contact)
+    state, message = send(the_row(enrolment, Kind.SEAT_CANCELLED))
+    assert state == State.SENT and message.to == [contact.email]
+    assert calendar_parts(message) == []

@@ -49,7 +49,7 @@ def _takes_place(date):
     return date.status not in (WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE)
 
 
-def _context(enrolment, *, online_link=False):
+def _context(row, enrolment, *, online_link=False):
     date = enrolment.date
     series = date.series
     parts = list(date.parts.order_by("starts_at", "pk"))
@@ -69,7 +69,18 @@ def _context(enrolment, *, online_link=False):
         "cancel_url": absolute(reverse("enrolment:cancel", args=[enrolment.pk])),
         "cancellation_deadline": date.cancellation_deadline,
         "may_still_cancel": date.cancellation_deadline > timezone.now(),
+        # No address for the participant: the email goes to whoever enrolled them.
+        "on_behalf_of": "" if row.person_id else enrolment.person.full_name,
+        "has_invitation": False,
     }
+
+
+def _attach_invitation(context, enrolment, method):
+    """The calendar invitation goes into the participant's own calendar only."""
+    if context["on_behalf_of"]:
+        return
+    context["attachments"] = [invitation_mime_part(enrolment, method)]
+    context["has_invitation"] = True
 
 
 def _confirmed_on_a_date_ahead(enrolment):
@@ -84,8 +95,8 @@ def enrolment_confirmed(row):
     enrolment = _enrolment(row)
     # A seat cancelled before this went out: the cancellation email says what counts.
     _confirmed_on_a_date_ahead(enrolment)
-    context = _context(enrolment, online_link=True)
-    context["attachments"] = [invitation_mime_part(enrolment, "REQUEST")]
+    context = _context(row, enrolment, online_link=True)
+    _attach_invitation(context, enrolment, "REQUEST")
     return context
 
 
@@ -96,7 +107,7 @@ def waitlisted(row):
     enrolment = _enrolment(row)
     if enrolment.status != Status.WAITLISTED:
         raise SkipNotification(f"no longer waiting ({enrolment.status})")
-    context = _context(enrolment)
+    context = _context(row, enrolment)
     context["position"] = waitlist_position(enrolment)
     context["offer_hours"] = enrolment.date.offer_hours
     return context
@@ -109,7 +120,7 @@ def waitlist_offer(row):
         raise SkipNotification(f"offer already answered ({enrolment.status})")
     if enrolment.offer_expires_at <= timezone.now():
         raise SkipNotification("offer ran out before it was sent")
-    context = _context(enrolment)
+    context = _context(row, enrolment)
     context["offer_expires_at"] = enrolment.offer_expires_at
     context["respond_url"] = offer_url(enrolment)
     return context
@@ -117,16 +128,16 @@ def waitlist_offer(row):
 
 @kind(Kind.OFFER_EXPIRED)
 def offer_expired(row):
-    return _context(_enrolment(row))
+    return _context(row, _enrolment(row))
 
 
 @kind(Kind.SEAT_CANCELLED)
 def seat_cancelled(row):
     enrolment = _enrolment(row)
-    context = _context(enrolment)
+    context = _context(row, enrolment)
     context["by_office"] = row.context.get("by_office", False)
     if row.context.get("calendar_cancel"):
-        context["attachments"] = [invitation_mime_part(enrolment, "CANCEL")]
+        _attach_invitation(context, enrolment, "CANCEL")
     return context
 
 
@@ -135,18 +146,18 @@ def date_rescheduled(row):
     enrolment = _enrolment(row)
     # A date cancelled since: the cancellation email is the one that counts.
     _confirmed_on_a_date_ahead(enrolment)
-    context = _context(enrolment, online_link=True)
+    context = _context(row, enrolment, online_link=True)
     context["title_changed"] = row.context.get("change") == "title"
-    context["attachments"] = [invitation_mime_part(enrolment, "REQUEST")]
+    _attach_invitation(context, enrolment, "REQUEST")
     return context
 
 
 @kind(Kind.DATE_CANCELLED)
 def date_cancelled(row):
     enrolment = _enrolment(row)
-    context = _context(enrolment)
+    context = _context(row, enrolment)
     if row.context.get("calendar_cancel"):
-        context["attachments"] = [invitation_mime_part(enrolment, "CANCEL")]
+        _attach_invitation(context, enrolment, "CANCEL")
     return context
 
 
@@ -154,7 +165,7 @@ def date_cancelled(row):
 def reminder(row):
     enrolment = _enrolment(row)
     _confirmed_on_a_date_ahead(enrolment)
-    context = _context(enrolment, online_link=True)
+    context = _context(row, enrolment, online_link=True)
     if context["first_start"] is None or context["first_start"] <= timezone.now():
         raise SkipNotification("date has begun")
     return context

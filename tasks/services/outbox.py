@@ -104,31 +104,35 @@ def notify(kind, *, person=None, user=None, email="", about=None, version="", du
 
 
 def notify_many(kind, entries):
-    """`notify` for many people at once, in a fixed number of queries.
+    """`notify` for many rows at once, in a fixed number of queries.
 
-    `entries` are (person, object it is about, version, due time or None for now,
-    context). Events already in the outbox are left as they are. Returns the number of
-    entries offered.
+    `entries` are (recipient, object it is about, version, due time or None for now,
+    context); the recipient is a `members.Person` or an account. Events already in the
+    outbox are left as they are. Returns the number of entries offered.
     """
     entries = list(entries)
     if not entries:
         return 0
     now = timezone.now()
-    content_types = ContentType.objects.get_for_models(*{type(about) for _p, about, *_ in entries})
-    rows = [
-        Notification(
-            kind=kind,
-            person=person,
-            content_type=content_types[type(about)],
-            object_id=about.pk,
-            version=str(version),
-            key=make_key(kind, person=person, about=about, version=version),
-            language=recipient_language(person),
-            context=context or {},
-            due_at=due_at or now,
+    content_types = ContentType.objects.get_for_models(*{type(about) for _r, about, *_ in entries})
+    rows = []
+    for recipient, about, version, due_at, context in entries:
+        is_person = recipient._meta.label == "members.Person"
+        person, user = (recipient, None) if is_person else (None, recipient)
+        rows.append(
+            Notification(
+                kind=kind,
+                person=person,
+                user=user,
+                content_type=content_types[type(about)],
+                object_id=about.pk,
+                version=str(version),
+                key=make_key(kind, person=person, user=user, about=about, version=version),
+                language=recipient_language(person, user),
+                context=context or {},
+                due_at=due_at or now,
+            )
         )
-        for person, about, version, due_at, context in entries
-    ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     due_keys = [row.key for row in rows if row.due_at <= now]
     if due_keys:

@@ -46,14 +46,31 @@ def status_changed(enrolment, log):
         # Only a seat that was in the calendar needs a calendar cancellation.
         context["calendar_cancel"] = log.from_status == Status.CONFIRMED
         context["by_office"] = bool(log.by_user_id) and log.by_user.is_staff
-    outbox.notify(kind, person=enrolment.person, about=enrolment, version=str(log.pk),
+    outbox.notify(kind, **addressee(enrolment), about=enrolment, version=str(log.pk),
                   context=context)
     if kind == Kind.ENROLMENT_CONFIRMED:
         schedule_reminders(enrolment.date, [enrolment])
 
 
+def addressee(enrolment):
+    """Who hears about an enrolment: the participant, or, when we have no address for
+    them, whoever enrolled them (a firm admin or contact), so the news can be passed on.
+    Returned as keyword arguments for `outbox.notify`."""
+    person = enrolment.person
+    if person.email and person.erased_at is None:
+        return {"person": person}
+    enroller = enrolment.enrolled_by
+    if enroller is not None and enroller.is_active and enroller.pk != person.user_id:
+        return {"user": enroller}
+    return {"person": person}
+
+
 def schedule_reminders(date, enrolments, *, now=None):
-    """Write the reminders still ahead for these confirmed enrolments of `date`."""
+    """Write the reminders still ahead for these confirmed enrolments of `date`.
+
+    Reminders are for participants we can reach themselves; they are not passed on.
+    """
+    enrolments = [enrolment for enrolment in enrolments if enrolment.person.email]
     if not enrolments:
         return 0
     first_start = DatePart.objects.filter(date_id=date.pk).aggregate(
@@ -77,7 +94,7 @@ def date_rescheduled(date):
         return 0
     confirmed = list(
         Enrolment.objects.filter(date_id=date.pk, status=Status.CONFIRMED)
-        .select_related("person__user")
+        .select_related("person__user", "enrolled_by")
     )
     if not confirmed:
         return 0
@@ -98,9 +115,9 @@ def date_cancelled(date, cancelled, sequence):
         return 0
     was_confirmed = {pk for pk, status in cancelled if status == Status.CONFIRMED}
     reminders.cancel_for(was_confirmed, "date cancelled")
-    enrolments = Enrolment.objects.filter(pk__in=[pk for pk, _status in cancelled]).select_related(
-        "person__user"
-    )
+    enrolments = Enrolment.objects.filter(
+        pk__in=[pk for pk, _status in cancelled]
+    ).select_related("person__user", "enrolled_by")
     return notify_many(
         Kind.DATE_CANCELLED,
         [
@@ -125,7 +142,7 @@ def series_renamed(date_ids):
     }
     confirmed = Enrolment.objects.filter(
         date_id__in=list(dates), status=Status.CONFIRMED
-    ).select_related("person__user")
+    ).select_related("person__user", "enrolled_by")
     return notify_many(
         Kind.DATE_RESCHEDULED,
         [(enrolment, f"s{dates[enrolment.date_id].sequence}", None, {"change": "title"})
@@ -143,11 +160,16 @@ def _still_ahead(date):
 
 def notify_many(kind, entries):
     """`outbox.notify_many` for enrolments: `entries` are (enrolment, version, due time or
-    None for now, context), with `person` (and its `user`) loaded."""
+    None for now, context), with `person` (and its `user`) and `enrolled_by` loaded."""
     return outbox.notify_many(
         kind,
         [
-            (enrolment.person, enrolment, version, due_at, context)
+            (_recipient(enrolment), enrolment, version, due_at, context)
             for enrolment, version, due_at, context in entries
         ],
     )
+
+
+def _recipient(enrolment):
+    [(_name, recipient)] = addressee(enrolment).items()
+    return recipient
