@@ -368,7 +368,9 @@ class WorkshopSeriesPage(Page):
         from workshops.models import WorkshopDate
 
         context = super().get_context(request, *args, **kwargs)
-        context["upcoming_dates"] = WorkshopDate.objects.public_upcoming().filter(series=self)
+        upcoming = WorkshopDate.objects.public_upcoming()
+        # A page previewed before its first save has no id and no dates yet.
+        context["upcoming_dates"] = upcoming.filter(series=self) if self.pk else upcoming.none()
         return context
 
 
@@ -428,7 +430,7 @@ class FederalStatesField(models.CharField):
             )
 
     def formfield(self, **kwargs):
-        return forms.TypedMultipleChoiceField(
+        return forms.MultipleChoiceField(
             label=self.verbose_name, help_text=self.help_text, required=not self.blank,
             choices=FEDERAL_STATES, widget=forms.CheckboxSelectMultiple,
         )
@@ -588,7 +590,9 @@ class FundingProgrammePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["series_list"] = self.series.live().select_related("topic").order_by("title")
+        # A page previewed before its first save has no id and no linked series yet.
+        linked = self.series.all() if self.pk else WorkshopSeriesPage.objects.none()
+        context["series_list"] = linked.live().select_related("topic").order_by("title")
         return context
 
 

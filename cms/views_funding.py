@@ -2,12 +2,14 @@
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from .forms import FundingCheckForm
 from .models import FundingProgrammeIndexPage
 from .services import funding
 
 
+@require_safe
 def funding_check(request):
     # Only the form's own fields count; anything else in the address is ignored.
     submitted = any(name in request.GET for name in FundingCheckForm.base_fields)

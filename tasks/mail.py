@@ -42,6 +42,9 @@ def serialize_message(message: EmailMessage) -> dict:
         "bcc": list(message.bcc),
         "reply_to": list(message.reply_to),
         "headers": dict(message.extra_headers),
+        # "html" for a message whose body is HTML (allauth sends such when a template
+        # exists only as .html).
+        "content_subtype": message.content_subtype,
         "alternatives": [list(alt) for alt in getattr(message, "alternatives", [])],
         "attachments": attachments,
     }
@@ -58,6 +61,7 @@ def deserialize_message(data: dict) -> EmailMultiAlternatives:
         reply_to=data["reply_to"],
         headers=data["headers"],
     )
+    message.content_subtype = data.get("content_subtype", "plain")
     for content, mimetype in data["alternatives"]:
         message.attach_alternative(content, mimetype)
     for attachment in data["attachments"]:

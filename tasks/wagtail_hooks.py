@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -27,7 +28,6 @@ from workshops.services import feedback as feedback_service
 
 OUTBOX = "postausgang"
 FEEDBACK = "rueckmeldungen"
-RESENDABLE = (Notification.State.FAILED, Notification.State.CANCELLED)
 
 
 def is_office(user):
@@ -72,7 +72,7 @@ class SendAgainColumn(Column):
         context = super().get_cell_context_data(instance, parent_context)
         request = parent_context.get("request")
         context.update(
-            may_send_again=instance.state in RESENDABLE,
+            may_send_again=instance.state in outbox.RESENDABLE,
             action_url=reverse(f"{OUTBOX}:send_again", args=[instance.pk]),
             csrf_token_value=get_token(request) if request is not None else "",
         )
@@ -93,7 +93,7 @@ class SendAgainView(View):
         if not is_office(request.user):
             raise PermissionDenied
         row = get_object_or_404(Notification, pk=pk)
-        if row.state not in RESENDABLE:
+        if row.state not in outbox.RESENDABLE:
             messages.error(
                 request,
                 _("Nur fehlgeschlagene oder verworfene Nachrichten können erneut gesendet "
@@ -107,7 +107,12 @@ class SendAgainView(View):
                 _("„%(kind)s“ an %(recipient)s wird erneut gesendet.")
                 % {"kind": row.get_kind_display(), "recipient": row.recipient_label},
             )
-        return redirect(request.POST.get("next") or reverse(f"{OUTBOX}:index"))
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse(f"{OUTBOX}:index")
+        return redirect(back)
 
 
 class NotificationViewSet(ModelViewSet):

@@ -135,6 +135,18 @@ def test_serialize_round_trip_keeps_alternatives_and_attachments():
     assert "SUMMARY:Schweißen für Einsteiger" in request.get_content()
 
 
+def test_a_message_with_an_html_body_stays_html_through_the_outbox():
+    """allauth sends an EmailMessage with an HTML body when a template exists only as .html;
+    the recipient must see the page, not its markup as text."""
+    original = EmailMessage(SUBJECT, "<p>Bitte bestätigen Sie Ihre Adresse.</p>",
+                            to=[RECIPIENT])
+    original.content_subtype = "html"
+    copy = deserialize_message(json.loads(json.dumps(serialize_message(original))))
+    parsed = email.message_from_bytes(copy.message().as_bytes(), policy=email.policy.default)
+    assert parsed.get_content_type() == "text/html"
+    assert "<p>Bitte bestätigen Sie Ihre Adresse.</p>" in parsed.get_content()
+
+
 def test_console_and_file_backend_writes_one_eml_per_message(settings, tmp_path, capsys):
     settings.MAIL_DIR = tmp_path / "mail"
     with ConsoleAndFileBackend() as connection:

@@ -234,3 +234,15 @@ def test_queries_stay_constant_as_programmes_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = check(client)
     assert len(results(response)) == 9
+
+
+def test_only_the_office_s_own_conditions_are_marked_as_german_on_the_english_site(
+    programmes, client, settings
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = check(client, azav="unbekannt").content.decode()
+    condition = "Der Antrag wird vor Beginn des Kurses gestellt."
+    assert f'<li lang="de">{condition}</li>' in html
+    # The check's own "still to clarify" wording follows the visitor's language.
+    azav_open = re.findall(r"<li( lang=\"[^\"]*\")?>[^<]*AZAV[^<]*</li>", html)
+    assert azav_open and all(attribute == "" for attribute in azav_open)

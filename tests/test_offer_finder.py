@@ -277,6 +277,25 @@ def test_a_reversed_date_range_is_a_clear_message_not_a_500(client, catalogue):
     assert client.get(API, params).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"date_from": "0001-01-01"}, ["cobots_reutlingen", "online", "cobots_tuebingen_full",
+                                       "hybrid_later"]),
+        ({"date_to": "9999-12-31"}, ["cobots_reutlingen", "online", "cobots_tuebingen_full",
+                                     "hybrid_later"]),
+        ({"date_from": "9999-12-31"}, []),
+        ({"date_from": "0001-01-01", "date_to": "0001-01-01"}, []),
+    ],
+)
+def test_the_first_and_last_day_of_the_calendar_are_no_error(
+    client, catalogue, params, expected
+):
+    wanted = [catalogue[name].pk for name in expected]
+    assert page_ids(client, params) == wanted
+    assert api_ids(client, params) == wanted
+
+
 def test_unknown_slugs_give_a_message_and_no_dates(client, catalogue):
     response = client.get(FINDER, {"topic": "gibt-es-nicht"})
     assert response.status_code == 200

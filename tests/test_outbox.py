@@ -208,6 +208,32 @@ def test_undeliverable_address_fails_after_the_last_attempt(queue, settings):
 
 
 @pytest.mark.django_db
+def test_an_address_the_mail_library_refuses_fails_the_row_at_once(queue, smtp_sink):
+    """No retry can help such a row: it fails with the reason for staff to see, instead of
+    staying pending and being handed to the worker again every few minutes."""
+    broken = message_row("k.berger@@firma.example")
+    fine = message_row()
+    connection = smtp_sink.connection()
+    assert outbox.deliver(broken.pk, connection) == State.FAILED
+    assert outbox.deliver(fine.pk, connection) == State.SENT
+    broken.refresh_from_db()
+    assert broken.attempts == 1 and "Invalid address" in broken.last_error
+    assert [m["To"] for m in smtp_sink.received()] == ["k.berger@firma.example"]
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
+        assert outbox.sweep() == 0
+
+
+@pytest.mark.django_db
+def test_send_again_leaves_pending_rows_as_they_are(queue, smtp_sink):
+    waiting = message_row()
+    later = timezone.now() + timedelta(minutes=4)
+    Notification.objects.filter(pk=waiting.pk).update(attempts=3, due_at=later)
+    assert outbox.send_again([waiting.pk]) == 0
+    waiting.refresh_from_db()
+    assert waiting.state == State.PENDING and waiting.attempts == 3 and waiting.due_at == later
+
+
+@pytest.mark.django_db
 def test_a_template_error_fails_that_row_only(queue, smtp_sink, monkeypatch):
     monkeypatch.setitem(render.REGISTRY, "broken_kind",
                         render.KindSpec(build_context=lambda row: {"x": 1}))

@@ -68,6 +68,15 @@ def test_send_again_puts_a_failed_row_back_in_the_queue(staff):
     assert failed.due_at <= timezone.now()
 
 
+def test_send_again_returns_only_to_pages_of_this_site(staff):
+    failed = row(state=State.FAILED, error="SMTPServerDisconnected")
+    action = f"{LISTING}{failed.pk}/erneut-senden/"
+    response = staff.post(action, {"next": "https://boese.example/admin/"})
+    assert response.status_code == 302 and response["Location"] == LISTING
+    filtered = f"{LISTING}?state=failed"
+    assert staff.post(action, {"next": filtered})["Location"] == filtered
+
+
 def test_a_sent_row_is_not_sent_again(staff):
     sent = row(state=State.SENT)
     listing = staff.get(LISTING).content.decode()

@@ -213,6 +213,23 @@ class PageTypesTestCase(WagtailPageTestCase):
                     page, post_data=self.preview_data(page), user=self.editor
                 )
 
+    def test_a_new_page_previews_before_its_first_save(self):
+        # The create form's preview renders a page that has no id yet.
+        for page in (self.series, self.programme):
+            with self.subTest(page=type(page).__name__):
+                data = self.preview_data(page)
+                data["slug"] = f"{page.slug}-neu"
+                parent = page.get_parent()
+                preview_url = reverse(
+                    "wagtailadmin_pages:preview_on_add",
+                    args=[page._meta.app_label, page._meta.model_name, parent.pk],
+                )
+                response = self.client.post(preview_url, data)
+                self.assertJSONEqual(response.content, {"is_valid": True, "is_available": True})
+                preview = self.client.get(preview_url)
+                self.assertEqual(preview.status_code, 200)
+                self.assertContains(preview, "Text aus der Vorschau")
+
     def test_preview_shows_unsaved_changes_without_publishing(self):
         preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[self.news.pk])
         data = self.preview_data(self.news)

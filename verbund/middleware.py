@@ -56,8 +56,7 @@ class CacheHeadersMiddleware:
         if response.has_header("Cache-Control"):
             return response
         if self._personal(request, response):
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
+            add_never_cache_headers(response)  # includes "private"
         elif self._public(request, response):
             patch_cache_control(
                 response, public=True, max_age=0, s_maxage=PUBLIC_CACHE_SECONDS

@@ -21,8 +21,6 @@ from workshops.services.enrolment import EnrolmentError
 
 router = Router(tags=["Workshops"])
 
-
-
 # Offers are public: a token is accepted, anybody else (with or without the site's login)
 # is served as an anonymous visitor. The answer is the same for everyone.
 PUBLIC_AUTH = [BearerTokenAuth(), AllowAnonymous()]

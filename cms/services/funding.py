@@ -44,6 +44,9 @@ class Status(StrEnum):
 class Check:
     status: Status
     text: str
+    # True for text the office wrote on the programme page (in the content language), False
+    # for the check's own wording (in the visitor's language).
+    from_page: bool = False
 
 
 @dataclass
@@ -104,7 +107,9 @@ def assess(programme, case: Case, today: date) -> Assessment:
             _("Förderfähige Kosten höchstens %(amount)s €")
             % {"amount": number_format(programme.max_amount, 0, force_grouping=True)}
         )
-    checks.extend(Check(Status.OPEN, line) for line in programme.condition_lines())
+    checks.extend(
+        Check(Status.OPEN, line, from_page=True) for line in programme.condition_lines()
+    )
     return assessment
 
 

@@ -32,7 +32,8 @@ def searches_of(user):
 
 
 def describe(filters):
-    """A short German name for a search, e.g. „Robotik · Landkreis Reutlingen · freie Plätze“."""
+    """A short name for a search in the active language, e.g. „Robotik · Landkreis
+    Reutlingen · freie Plätze“; it is stored with the search and not translated later."""
     parts = []
     if filters.q:
         parts.append(f"„{filters.q[:60]}“")

@@ -2,17 +2,12 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.urls import reverse
 
 from members.models import Firm, Person
 from tasks.models import Notification, Unsubscription
 from tasks.services import digests
-from tasks.services.render import SkipNotification, kind
-
-
-def absolute(path):
-    return settings.SITE_URL + path
+from tasks.services.render import SkipNotification, absolute_url, kind
 
 
 @kind(Notification.Kind.FIRM_DIGEST, category=Unsubscription.Category.FIRM_DIGEST)
@@ -31,9 +26,7 @@ def firm_digest(row):
     if context["is_empty"]:
         raise SkipNotification("nothing to report")
     context.update(
-        week=row.version,
-        firm_enrolments_url=absolute(reverse("enrolment:firm")),
-        dashboard_url=absolute(reverse("members:dashboard")),
+        firm_enrolments_url=absolute_url(reverse("enrolment:firm")),
     )
     return context
 
@@ -49,9 +42,8 @@ def staff_digest(row):
     if context["is_empty"]:
         raise SkipNotification("nothing to report")
     context.update(
-        admin_url=absolute(reverse("wagtailadmin_home")),
-        dates_admin_url=absolute("/admin/termine/"),
-        enrolments_admin_url=absolute("/admin/anmeldungen/"),
-        applications_admin_url=absolute(reverse("mitgliedsantraege:index")),
+        admin_url=absolute_url(reverse("wagtailadmin_home")),
+        enrolments_admin_url=absolute_url(reverse("anmeldungen:index")),
+        applications_admin_url=absolute_url(reverse("mitgliedsantraege:index")),
     )
     return context

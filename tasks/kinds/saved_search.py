@@ -4,19 +4,12 @@ The row names the dates that were new at the check; the email lists those of the
 still public and upcoming, and is dropped when none are left or the search was deleted.
 """
 
-from django.conf import settings
 from django.urls import reverse
 
 from members.models import SavedSearch
 from tasks.models import Notification, Unsubscription
-from tasks.services.render import SkipNotification, kind
+from tasks.services.render import SkipNotification, absolute_url, kind
 from workshops.services import offers
-
-
-def absolute(url):
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.SITE_URL + url
 
 
 @kind(Notification.Kind.SAVED_SEARCH, category=Unsubscription.Category.SAVED_SEARCHES)
@@ -37,10 +30,10 @@ def saved_search(row):
                 "series": offer.series,
                 "first_part": next(iter(offer.parts.all()), None),
                 "more_parts": max(len(offer.parts.all()) - 1, 0),
-                "url": absolute(offer.series.url or "/") + f"#termin-{offer.pk}",
+                "url": absolute_url(offer.series.url or "/") + f"#termin-{offer.pk}",
             }
             for offer in still_offered
         ],
-        "finder_url": absolute(f"{finder}?{search.query}"),
-        "searches_url": absolute(reverse("members:saved_searches")),
+        "finder_url": absolute_url(f"{finder}?{search.query}"),
+        "searches_url": absolute_url(reverse("members:saved_searches")),
     }

@@ -8,25 +8,19 @@ Outlook shows the email body rather than the calendar entry's description, so th
 carries the essentials: series, every part's time, place or online link, how to cancel.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from tasks.models import Notification, Unsubscription
-from tasks.services.render import SkipNotification, kind
+from tasks.services.render import SkipNotification, absolute_url, kind
 from workshops.calendar import invitation_mime_part
-from workshops.models import Enrolment, WorkshopDate
+from workshops.models import Enrolment
+from workshops.services.notifications import FINISHED_DATE
 from workshops.services.offer_links import offer_url
 
 Kind = Notification.Kind
 Status = Enrolment.Status
-
-
-def absolute(url):
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.SITE_URL + url
 
 
 def _enrolment(row):
@@ -45,28 +39,23 @@ def _enrolment(row):
     return enrolment
 
 
-def _takes_place(date):
-    return date.status not in (WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE)
-
-
 def _context(row, enrolment, *, online_link=False):
     date = enrolment.date
     series = date.series
     parts = list(date.parts.order_by("starts_at", "pk"))
-    mine = absolute(reverse("enrolment:mine")) + f"#enrolment-{enrolment.pk}-title"
+    mine = absolute_url(reverse("enrolment:mine")) + f"#enrolment-{enrolment.pk}-title"
     return {
         "enrolment": enrolment,
         "workshop_date": date,
         "series": series,
-        "series_url": absolute(series.url or "/"),
+        "series_url": absolute_url(series.url or "/"),
         "parts": parts,
         "first_start": parts[0].starts_at if parts else None,
         "place": date.venue_address,
         "accessibility": date.venue_accessibility,
         "online_url": date.online_url if online_link else "",
-        "is_online": not date.venue_address,
         "mine_url": mine,
-        "cancel_url": absolute(reverse("enrolment:cancel", args=[enrolment.pk])),
+        "cancel_url": absolute_url(reverse("enrolment:cancel", args=[enrolment.pk])),
         "cancellation_deadline": date.cancellation_deadline,
         "may_still_cancel": date.cancellation_deadline > timezone.now(),
         # No address for the participant: the email goes to whoever enrolled them.
@@ -86,7 +75,7 @@ def _attach_invitation(context, enrolment, method):
 def _confirmed_on_a_date_ahead(enrolment):
     if enrolment.status != Status.CONFIRMED:
         raise SkipNotification(f"seat is {enrolment.status} now")
-    if not _takes_place(enrolment.date):
+    if enrolment.date.status in FINISHED_DATE:
         raise SkipNotification(f"date is {enrolment.date.status} now")
 
 

@@ -3,13 +3,17 @@
     notify(kind, person=|user=|email=, about=, version=, due_at=, context=)
         adds one row in the caller's transaction; a second call for the same event
         (same kind, recipient, object and version) changes nothing and returns None.
-    cancel_pending(queryset_filter...) / pending_for(...)
-        drop or find rows that have not gone out yet (a cancelled seat's reminders).
+    notify_many(kind, entries)
+        the same for many rows, in a fixed number of queries.
+    rows_about(obj) / cancel_pending(queryset, reason)
+        find the rows about an object / drop those of a queryset that have not gone out.
     deliver(pk, connection)
         sends one due row and marks it sent in the transaction that locks it; a no-op for
         a row that is sent, cancelled, failed, not due yet or locked by another worker.
     sweep(now=None)
         enqueues the due pending rows that are not already on their way (every minute).
+    send_again(pks) / forget_recipient(...)
+        staff's second try for failed or dropped rows / erasure of a recipient.
 
 The broker is not a database: due times live here, and the only tasks ever queued are
 "deliver row N now".
@@ -19,6 +23,7 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection as db_connection
@@ -33,8 +38,11 @@ logger = logging.getLogger(__name__)
 State = Notification.State
 Kind = Notification.Kind
 
-# Delivery problems worth another try: the SMTP server refused for now or was unreachable.
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+# Delivery problems worth another try: the SMTP server refused for now, was unreachable or
+# too slow for the task's soft time limit. Any other error fails the row at once.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, SoftTimeLimitExceeded)
+# What staff may send again.
+RESENDABLE = (State.FAILED, State.CANCELLED)
 
 
 def max_attempts():
@@ -270,6 +278,12 @@ def deliver(pk, connection):
             logger.warning("Notification %s not delivered (attempt %s): %s", row.pk,
                            row.attempts, row.last_error)
             return row.state
+        except Exception as exc:  # e.g. an address the mail library refuses: no retry helps
+            logger.exception("Notification %s could not be sent", row.pk)
+            row.state = State.FAILED
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.save(update_fields=["attempts", "state", "last_error", "updated_at"])
+            return row.state
         row.state = State.SENT
         row.sent_at = timezone.now()
         row.to_email = address
@@ -287,11 +301,16 @@ def _close(row, state, reason):
 
 
 def send_again(pks):
-    """Staff action: put failed (or cancelled) rows back as pending, due now."""
-    rows = Notification.objects.filter(pk__in=pks).exclude(state=State.SENT)
+    """Staff action: put failed or cancelled rows back as pending, due now; returns how
+    many. Pending rows keep their attempts and due time, sent ones are left alone."""
+    rows = Notification.objects.filter(pk__in=pks, state__in=RESENDABLE)
     ids = list(rows.values_list("pk", flat=True))
-    rows.update(state=State.PENDING, attempts=0, due_at=timezone.now(), enqueued_at=None,
-                updated_at=timezone.now())
+    if not ids:
+        return 0
+    now = timezone.now()
+    rows.filter(pk__in=ids).update(
+        state=State.PENDING, attempts=0, due_at=now, enqueued_at=None, updated_at=now
+    )
     transaction.on_commit(lambda: enqueue(ids))
     return len(ids)
 

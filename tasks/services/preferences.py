@@ -7,8 +7,11 @@ that mail programs send for `List-Unsubscribe-Post`).
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
+from members.models import Person, administered_firm_ids
 from tasks.models import Unsubscription
 
 SALT = "verbund.unsubscribe"
@@ -60,8 +63,6 @@ EVERYONE = (
 def categories_for(user):
     """The non-essential categories `user` can receive: staff also the daily overview,
     firm admins also the weekly one."""
-    from members.models import administered_firm_ids
-
     categories = list(EVERYONE)
     if administered_firm_ids(user):
         categories.append(Unsubscription.Category.FIRM_DIGEST)
@@ -73,37 +74,30 @@ def categories_for(user):
 def _own_unsubscriptions(user):
     """A user's choices count for their person too (and an unsubscribe link in an email to
     the person counts for the account)."""
-    from django.db.models import Q
-
-    from members.models import Person
-
-    scope = Q(user=user)
-    person_ids = list(Person.objects.filter(user=user).values_list("pk", flat=True))
-    if person_ids:
-        scope |= Q(person_id__in=person_ids)
-    return Unsubscription.objects.filter(scope), person_ids
+    return Unsubscription.objects.filter(
+        Q(user=user) | Q(person__in=Person.objects.filter(user=user))
+    )
 
 
 def unsubscribed_categories(user):
-    rows, _person_ids = _own_unsubscriptions(user)
-    return set(rows.values_list("category", flat=True))
+    return set(_own_unsubscriptions(user).values_list("category", flat=True))
 
 
 def save_choices(user, wanted):
     """Turn the categories in `wanted` on and the other offered ones off, for the account
     and its person; returns the set of categories that are off afterwards."""
-    from django.db import transaction
-
     offered = set(categories_for(user))
     wanted = set(wanted) & offered
     with transaction.atomic():
-        rows, _person_ids = _own_unsubscriptions(user)
+        rows = _own_unsubscriptions(user)
         rows.filter(category__in=wanted).delete()
         already_off = set(
             rows.filter(user=user, category__in=offered).values_list("category", flat=True)
         )
+        # The same form sent twice at once: the second insert of a choice changes nothing.
         Unsubscription.objects.bulk_create(
             [Unsubscription(user=user, category=category)
-             for category in sorted(offered - wanted - already_off)]
+             for category in sorted(offered - wanted - already_off)],
+            ignore_conflicts=True,
         )
     return unsubscribed_categories(user) & offered

@@ -92,6 +92,13 @@ def is_unsubscribed(row):
     return False
 
 
+def absolute_url(url):
+    """A link for an email: site paths get the site's address, full URLs stay."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + url
+
+
 def office():
     """The office's name and contact details from the CMS site settings."""
     from wagtail.models import Site

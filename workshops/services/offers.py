@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,9 +100,8 @@ def truthy(value):
 
 
 def from_query_string(query_string):
-    """The filters of a stored query string (a saved search); unusable parts are dropped."""
-    from django.http import QueryDict
-
+    """The filters of a stored query string (a saved search); unreadable dates and checkbox
+    values are dropped, other values are kept for problems() to judge."""
     data = QueryDict(query_string or "")
     return OfferFilters(
         q=data.get("q", ""),
@@ -174,8 +174,16 @@ def matching_series_ids(text):
     return [page.pk for page in results]
 
 
+# Midnight of an earlier day may not be expressible in UTC (year 1 in Berlin is year 0 in
+# UTC); nothing the finder shows starts before it, so an earlier "from" day means the same.
+EARLIEST_DAY = date(1900, 1, 1)
+
+
 def _day_start(day):
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    """Midnight at the start of `day` in the site's time zone."""
+    return datetime.combine(
+        max(day, EARLIEST_DAY), time.min, tzinfo=timezone.get_current_timezone()
+    )
 
 
 def _funded_series():
@@ -212,7 +220,8 @@ def _apply(offers, filters, skip=(), text_condition=None):
         offers = offers.filter(text_condition or _text_condition(filters.q))
     if filters.date_from:
         offers = offers.filter(first_start__gte=_day_start(filters.date_from))
-    if filters.date_to:
+    # The last day the calendar knows has no day after it, and nothing lies beyond it.
+    if filters.date_to and filters.date_to < date.max:
         offers = offers.filter(first_start__lt=_day_start(filters.date_to + timedelta(days=1)))
     if filters.topic and "topic" not in skip:
         offers = offers.filter(series__topic__slug=filters.topic)

@@ -111,6 +111,7 @@ class Command(BaseCommand):
         queue = f"bench-{uuid.uuid4().hex[:10]}"
         sink = CountingSink()
         processes = []
+        logs = Path(tempfile.mkdtemp(prefix="verbund-bench-logs-"))
         with self.scratch_database() as database_url:
             self.stdout.write(f"Lege {count} fällige Erinnerungen an …")
             first_pk = self.create_reminders(count)
@@ -118,7 +119,6 @@ class Command(BaseCommand):
             try:
                 ceiling = self.measure_sink(sink, first_pk, min(count, CEILING_MESSAGES))
                 sink.reset()
-                logs = Path(tempfile.mkdtemp(prefix="verbund-bench-logs-"))
                 for number in range(workers):
                     processes.append(self.start_worker(
                         number, logs, database_url, redis_url, queue, sink.port, concurrency
@@ -129,6 +129,8 @@ class Command(BaseCommand):
                     self.stop_worker(process)
                 sink.stop()
                 self.drop_queue(redis_url, queue)
+                # An error above has quoted the worker's log already.
+                shutil.rmtree(logs, ignore_errors=True)
         copies = sum(sink.rows.values())
         if copies != count or len(sink.rows) != count:
             raise CommandError(
@@ -299,15 +301,16 @@ class Command(BaseCommand):
             DEBUG="1" if settings.DEBUG else env.get("DEBUG", "0"),
         )
         log_path = logs / f"worker{number}.log"
-        log = log_path.open("w")
-        process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
-            [sys.executable, "-m", "celery", "-A", "verbund", "worker",
-             f"--concurrency={concurrency}", f"--hostname=bench{number}-{queue}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--loglevel=WARNING", "-Q", queue],
-            cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        # The worker writes to its own copy of the file handle; ours is closed at once.
+        with log_path.open("w") as log:
+            process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
+                [sys.executable, "-m", "celery", "-A", "verbund", "worker",
+                 f"--concurrency={concurrency}", f"--hostname=bench{number}-{queue}@%h",
+                 "--without-gossip", "--without-mingle", "--without-heartbeat",
+                 "--loglevel=WARNING", "-Q", queue],
+                cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         return process, log_path
 
     def wait_ready(self, app, name, process, log_path, timeout=120):

@@ -12,6 +12,9 @@
   var count = document.getElementById("offer-count");
   var section = results.closest("section");
   var pending = null;
+  // The query string on screen; a jump to an anchor (the skip link) keeps it and must not
+  // reload the results.
+  var shownSearch = window.location.search;
 
   function cleanQuery(formElement) {
     var params = new URLSearchParams();
@@ -72,6 +75,7 @@
           if (push) {
             window.history.pushState({ offerFinder: true }, "", url);
           }
+          shownSearch = window.location.search;
         });
       })
       .catch(function (error) {
@@ -121,6 +125,8 @@
   });
 
   window.addEventListener("popstate", function () {
-    load(window.location.href, false);
+    if (window.location.search !== shownSearch) {
+      load(window.location.href, false);
+    }
   });
 })();
