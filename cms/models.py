@@ -1,4 +1,3 @@
-from datetime import date
 
 from django import forms
 from django.conf import settings
@@ -12,7 +11,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -69,6 +68,13 @@ class OfficeSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("Koordinierungsstelle")
+
+    @classmethod
+    def for_default_site(cls):
+        """The office's details outside a request (emails, calendar files, PDFs); unsaved
+        defaults when no site exists yet."""
+        site = Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site is not None else cls()
 
 
 @register_snippet
@@ -242,7 +248,7 @@ class NewsIndexPage(Page):
 
 
 class NewsPage(Page):
-    date = models.DateField(_("Datum"), default=date.today)
+    date = models.DateField(_("Datum"), default=timezone.localdate)
     teaser = models.TextField(_("Kurzfassung"), max_length=400)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("Inhalt"))
     image = models.ForeignKey(

@@ -20,6 +20,16 @@ router = Router(tags=["Personen"])
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Far beyond any real list; larger page numbers would overflow the database's OFFSET.
+MAX_PAGE = 1_000_000
+
+
+class Pagination(PageNumberPagination):
+    """Page-number pagination of every API list; absurd page numbers get a 400."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
 
 
 class ApiError(Exception):
@@ -225,7 +235,7 @@ def me(request):
     response={200: list[EmployeeOut], 401: ErrorOut, 403: ErrorOut},
     summary="Beschäftigte auflisten",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_employees(request, email: str | None = None, firm: int | None = None):
     """People of the own firm (the coordination office: of all firms), sorted by name.
 

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -24,6 +23,7 @@ from wagtail.permissions import register_permission_policy
 from members.admin_views import StaffMenuItem, StaffOnlyMixin
 from tasks.models import Notification
 from tasks.services import outbox
+from verbund.links import next_url
 from workshops.services import feedback as feedback_service
 
 OUTBOX = "postausgang"
@@ -107,12 +107,7 @@ class SendAgainView(View):
                 _("„%(kind)s“ an %(recipient)s wird erneut gesendet.")
                 % {"kind": row.get_kind_display(), "recipient": row.recipient_label},
             )
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            back = reverse(f"{OUTBOX}:index")
-        return redirect(back)
+        return redirect(next_url(request, reverse(f"{OUTBOX}:index")))
 
 
 class NotificationViewSet(ModelViewSet):

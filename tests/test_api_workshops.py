@@ -655,3 +655,11 @@ def test_openapi_lists_the_workshop_endpoints_in_german(client):
         operation = schema["paths"][path][method]
         assert operation["summary"] == summary
         assert operation["description"]
+
+
+@pytest.mark.django_db
+def test_an_absurd_page_number_is_a_clear_400_not_a_server_error(client):
+    response = client.get("/api/v1/offers", {"page": "99999999999999999999999"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["page"] == ["Der Wert darf höchstens 1000000 sein."]
+    assert client.get("/api/v1/offers", {"page": "1000000"}).json()["items"] == []

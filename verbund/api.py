@@ -152,6 +152,8 @@ VALIDATION_MESSAGES = {
     "int_parsing": lambda e: _("Bitte geben Sie eine ganze Zahl an."),
     "greater_than_equal": lambda e: _("Der Wert muss mindestens %(min)s sein.")
     % {"min": e.get("ctx", {}).get("ge")},
+    "less_than_equal": lambda e: _("Der Wert darf höchstens %(max)s sein.")
+    % {"max": e.get("ctx", {}).get("le")},
     "date_type": lambda e: _("Bitte geben Sie ein Datum im Format JJJJ-MM-TT an."),
     "date_parsing": lambda e: _("Bitte geben Sie ein Datum im Format JJJJ-MM-TT an."),
     "date_from_datetime_parsing": lambda e: _(

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 
 from cms.models import WorkshopSeriesPage
-from members.api import MAX_PAGE_SIZE, PAGE_SIZE, ApiError, ErrorOut
+from members.api import MAX_PAGE_SIZE, PAGE_SIZE, ApiError, ErrorOut, Pagination
+from verbund.links import absolute_url
 from workshops.models import Enrolment
 from workshops.services import enrolment as enrolment_service
 from workshops.services import offers as offers_service
@@ -74,7 +75,7 @@ class OfferOut(Schema):
 
     @staticmethod
     def resolve_series(obj):
-        return {"title": obj.series.title, "url": _series_url(obj.series)}
+        return {"title": obj.series.title, "url": absolute_url(obj.series.url)}
 
     @staticmethod
     def resolve_topic(obj):
@@ -113,7 +114,7 @@ class OfferOut(Schema):
 
     @staticmethod
     def resolve_url(obj):
-        return f"{_series_url(obj.series)}#termin-{obj.pk}"
+        return f"{absolute_url(obj.series.url)}#termin-{obj.pk}"
 
     @staticmethod
     def resolve_ical_url(obj):
@@ -172,11 +173,6 @@ class EnrolmentStatusOut(Schema):
 # --- Helpers -----------------------------------------------------------------------------
 
 
-def _series_url(page):
-    url = page.url or ""
-    return settings.SITE_URL + url if url.startswith("/") else url
-
-
 def _invalid(field, message):
     return ApiError(400, _("Die Eingaben sind ungültig."), {field: [message]})
 
@@ -224,7 +220,7 @@ leere Liste.
     summary="Kommende Termine auflisten",
     description=OFFERS_DESCRIPTION,
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_offers(
     request,
     q: str | None = None,
@@ -282,7 +278,7 @@ def get_offer(request, offer_id: int):
         "`status` (confirmed, waitlisted, offered, cancelled, declined, expired)."
     ),
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_enrolments(request, date: int | None = None, status: str | None = None):
     enrolments = _enrolments(request.user).order_by("-created_at", "-pk")
     if status:

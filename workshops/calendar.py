@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone, vCalAddress
 from icalendar.parser import Contentline
 
+from verbund.links import absolute_url
 from workshops.ical_folding import foldline
 from workshops.models import DatePart, Enrolment, WorkshopDate
 
@@ -109,14 +110,6 @@ def _uid(date_pk, part_pk, uid_domain):
     return f"verbund-termin-{date_pk}-teil-{part_pk}@{uid_domain}"
 
 
-def _absolute(url):
-    if not url:
-        return settings.SITE_URL + "/"
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.SITE_URL + url
-
-
 class _Builder:
     """Builds one calendar; remembers series URLs so a big feed asks for each only once.
 
@@ -148,7 +141,7 @@ class _Builder:
 
     def series_url(self, series):
         if series.pk not in self.series_urls:
-            self.series_urls[series.pk] = _absolute(series.url)
+            self.series_urls[series.pk] = absolute_url(series.url)
         return self.series_urls[series.pk]
 
     def add_date(self, date, *, online_link=False, cancelled=False, attendee=None, parts=None):
@@ -291,16 +284,11 @@ def _calendar_head(method, name, years):
 
 def organizer():
     """(email, name) of the coordination office."""
-    from wagtail.models import Site
-
     from cms.models import OfficeSettings
 
     default_name, default_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        office = OfficeSettings.for_site(site)
-        return office.email or default_email, office.office_name or default_name
-    return default_email, default_name
+    office = OfficeSettings.for_default_site()
+    return office.email or default_email, office.office_name or default_name
 
 
 def feed_calendar(dates, *, name):

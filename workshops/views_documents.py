@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from wagtail.models import Site
 
 from cms.models import OfficeSettings
 from members.middleware import needs_mfa_setup
@@ -70,6 +69,4 @@ def certificate(request, enrolment_id):
     )
     if not exports.attended_parts(enrolment):
         raise Http404(_("Für diese Anmeldung gibt es keine Teilnahmebescheinigung."))
-    site = Site.objects.filter(is_default_site=True).first()
-    office = OfficeSettings.for_site(site) if site else OfficeSettings()
-    return download(exports.certificate(enrolment, office))
+    return download(exports.certificate(enrolment, OfficeSettings.for_default_site()))

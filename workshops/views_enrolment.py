@@ -11,11 +11,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.models import Firm, Person, managed_firm_ids
+from verbund.links import next_url
 from workshops.models import ACTIVE, DatePart, Enrolment, WorkshopDate
 from workshops.services import enrolment as service
 from workshops.services.enrolment import EnrolmentError, NotFound
@@ -83,15 +83,6 @@ def _upcoming_active(enrolments):
         .filter(Q(last_end__gte=timezone.now()) | Q(last_end__isnull=True))
         .order_by("date_start", "date_id", "person__last_name", "person__first_name", "pk")
     )
-
-
-def _next_url(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- A firm enrols its people -----------------------------------------------------------------
@@ -283,7 +274,7 @@ def _change(request, pk, action, success):
         messages.error(request, exc.message)
     else:
         messages.success(request, success % {"name": enrolment.person.full_name})
-    return redirect(_next_url(request, reverse("enrolment:mine")))
+    return redirect(next_url(request, reverse("enrolment:mine")))
 
 
 @login_required
@@ -295,7 +286,7 @@ def cancel(request, pk):
     enrolment = _own_or_managed(request, pk)
     if enrolment.status not in ACTIVE:
         messages.error(request, _("Diese Anmeldung ist bereits storniert."))
-        return redirect(_next_url(request, reverse("enrolment:mine")))
+        return redirect(next_url(request, reverse("enrolment:mine")))
     parts = list(enrolment.date.parts.order_by("starts_at", "pk"))
     return render(
         request,
@@ -303,7 +294,7 @@ def cancel(request, pk):
         {
             "enrolment": enrolment,
             "parts": parts,
-            "next": _next_url(request, reverse("enrolment:mine")),
+            "next": next_url(request, reverse("enrolment:mine")),
             "late": enrolment.status == Status.CONFIRMED
             and enrolment.date.cancellation_deadline <= timezone.now(),
         },

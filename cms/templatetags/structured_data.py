@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from cms.models import OfficeSettings, WorkshopSeriesPage
+from verbund.links import absolute_url
 
 register = template.Library()
 
@@ -32,11 +33,6 @@ def json_ld_script(data):
     return mark_safe(  # noqa: S308
         '<script type="application/ld+json">' + text.translate(_SCRIPT_ESCAPES) + "</script>"
     )
-
-
-def absolute_url(page):
-    url = page.url or ""
-    return settings.SITE_URL + url if url.startswith("/") else url
 
 
 def _postal_address(street, postal_code, city):
@@ -111,7 +107,7 @@ def course_instance(workshop_date, series, series_url):
 
 
 def course_data(series, upcoming_dates, office):
-    url = absolute_url(series)
+    url = absolute_url(series.url)
     return {
         "@context": SCHEMA,
         "@type": "Course",
@@ -130,7 +126,7 @@ def contact_point_data(point):
         "@context": SCHEMA,
         "@type": ["Organization", "Place"],
         "name": point.title,
-        "url": absolute_url(point),
+        "url": absolute_url(point.url),
         "address": _postal_address(point.street, point.postal_code, point.city),
         "parentOrganization": {"@type": "Organization", "name": point.organisation},
         "areaServed": point.district.name,

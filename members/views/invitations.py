@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +18,7 @@ from members.adapter import remember_invitation
 from members.models import Invitation, Person
 from members.services import invitations as service
 from members.services.invitations import InvitationError
+from verbund.links import next_url
 
 
 class InviteColleagueForm(forms.Form):
@@ -156,12 +156,7 @@ def invite_person(request, pk):
             _("%(name)s erhält eine Einladung an %(email)s.")
             % {"name": person.full_name, "email": invitation.email},
         )
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect("members:invite_colleague")
+    return redirect(next_url(request, reverse("members:invite_colleague")))
 
 
 urlpatterns = [

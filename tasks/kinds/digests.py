@@ -7,7 +7,8 @@ from django.urls import reverse
 from members.models import Firm, Person
 from tasks.models import Notification, Unsubscription
 from tasks.services import digests
-from tasks.services.render import SkipNotification, absolute_url, kind
+from tasks.services.render import SkipNotification, kind
+from verbund.links import absolute_url
 
 
 @kind(Notification.Kind.FIRM_DIGEST, category=Unsubscription.Category.FIRM_DIGEST)

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from members.models import SavedSearch
 from tasks.models import Notification, Unsubscription
-from tasks.services.render import SkipNotification, absolute_url, kind
+from tasks.services.render import SkipNotification, kind
+from verbund.links import absolute_url
 from workshops.services import offers
 
 

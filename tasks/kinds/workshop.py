@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks.models import Notification, Unsubscription
-from tasks.services.render import SkipNotification, absolute_url, kind
+from tasks.services.render import SkipNotification, kind
+from verbund.links import absolute_url
 from workshops.calendar import invitation_mime_part
 from workshops.models import Enrolment
 from workshops.services.notifications import FINISHED_DATE

@@ -92,27 +92,15 @@ def is_unsubscribed(row):
     return False
 
 
-def absolute_url(url):
-    """A link for an email: site paths get the site's address, full URLs stay."""
-    if url.startswith(("http://", "https://")):
-        return url
-    return settings.SITE_URL + url
-
-
 def office():
     """The office's name and contact details from the CMS site settings."""
-    from wagtail.models import Site
-
     from cms.models import OfficeSettings
 
-    site = Site.objects.filter(is_default_site=True).first()
-    return OfficeSettings.for_site(site) if site is not None else None
+    return OfficeSettings.for_default_site()
 
 
 def sender(office_settings):
     default_name, default_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    if office_settings is None:
-        return settings.DEFAULT_FROM_EMAIL
     return formataddr(
         (office_settings.office_name or default_name, office_settings.email or default_email)
     )
