@@ -202,3 +202,18 @@ def test_only_staff_see_the_feedback_in_the_admin(client):
     firm_admin = PersonFactory(admin=True)
     client.force_login(firm_admin.user)
     assert client.get(reverse("rueckmeldungen:index")).status_code in (302, 403)
+
+
+def test_thanking_many_people_takes_as_many_queries_as_thanking_few():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(attendees):
+        date = ended_date()
+        for _ in range(attendees):
+            attend(EnrolmentFactory(date=date))
+        with CaptureQueriesContext(connection) as queries:
+            assert feedback_service.queue_thank_you_notes() == attendees
+        return len(queries)
+
+    assert queries_for(2) == queries_for(12)

@@ -115,14 +115,14 @@ def queue_firm_digests(now=None):
     with_content = set(
         upcoming_firm_enrolments(firm_ids, now).values_list("person__firm_id", flat=True)
     ) | set(open_firm_offers(firm_ids, now).values_list("person__firm_id", flat=True))
-    written = 0
-    for admin in admins:
-        if admin.firm_id not in with_content:
-            continue
-        row = outbox.notify(Notification.Kind.FIRM_DIGEST, person=admin, about=admin.firm,
-                            version=version)
-        written += row is not None
-    return written
+    return outbox.notify_many(
+        Notification.Kind.FIRM_DIGEST,
+        [
+            (admin, admin.firm, version, None, {})
+            for admin in admins
+            if admin.firm_id in with_content
+        ],
+    )
 
 
 # --- Staff digest --------------------------------------------------------------------------
@@ -250,9 +250,8 @@ def queue_staff_digests(now=None):
     if not recipients or staff_digest(staff_digest_since(now), now)["is_empty"]:
         return 0
     version = staff_digest_version(now)
-    written = 0
-    for user in recipients:
-        row = outbox.notify(Notification.Kind.STAFF_DIGEST, user=user, version=version,
-                            context={"since": staff_digest_since(now).isoformat()})
-        written += row is not None
-    return written
+    context = {"since": staff_digest_since(now).isoformat()}
+    return outbox.notify_many(
+        Notification.Kind.STAFF_DIGEST,
+        [(user, None, version, None, context) for user in recipients],
+    )

@@ -114,15 +114,16 @@ def notify(kind, *, person=None, user=None, email="", about=None, version="", du
 def notify_many(kind, entries):
     """`notify` for many rows at once, in a fixed number of queries.
 
-    `entries` are (recipient, object it is about, version, due time or None for now,
-    context); the recipient is a `members.Person` or an account. Events already in the
-    outbox are left as they are. Returns the number of entries offered.
+    `entries` are (recipient, object it is about or None, version, due time or None for
+    now, context); the recipient is a `members.Person` or an account. Events already in
+    the outbox are left as they are. Returns the number of rows written.
     """
     entries = list(entries)
     if not entries:
         return 0
     now = timezone.now()
-    content_types = ContentType.objects.get_for_models(*{type(about) for _r, about, *_ in entries})
+    models = {type(about) for _r, about, *_ in entries if about is not None}
+    content_types = ContentType.objects.get_for_models(*models) if models else {}
     rows = []
     for recipient, about, version, due_at, context in entries:
         is_person = recipient._meta.label == "members.Person"
@@ -132,8 +133,8 @@ def notify_many(kind, entries):
                 kind=kind,
                 person=person,
                 user=user,
-                content_type=content_types[type(about)],
-                object_id=about.pk,
+                content_type=content_types[type(about)] if about is not None else None,
+                object_id=about.pk if about is not None else None,
                 version=str(version),
                 key=make_key(kind, person=person, user=user, about=about, version=version),
                 language=recipient_language(person, user),
@@ -141,11 +142,13 @@ def notify_many(kind, entries):
                 due_at=due_at or now,
             )
         )
+    keys = {row.key for row in rows}
+    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    due_keys = [row.key for row in rows if row.due_at <= now]
+    due_keys = [row.key for row in rows if row.due_at <= now and row.key not in existing]
     if due_keys:
         transaction.on_commit(lambda: _enqueue_new(due_keys))
-    return len(rows)
+    return len(keys - existing)
 
 
 def _enqueue_new(keys):

@@ -110,14 +110,13 @@ def queue_thank_you_notes(now=None):
     from tasks.models import Notification
     from tasks.services import outbox
 
-    written = 0
-    for enrolment in enrolments_due_for_thank_you(now):
-        with transaction.atomic():
-            row = outbox.notify(
-                Notification.Kind.THANK_YOU, person=enrolment.person, about=enrolment
-            )
-        written += row is not None
-    return written
+    return outbox.notify_many(
+        Notification.Kind.THANK_YOU,
+        [
+            (enrolment.person, enrolment, "", None, {})
+            for enrolment in enrolments_due_for_thank_you(now).select_related("person__user")
+        ],
+    )
 
 
 def summary_by_date():
