@@ -373,3 +373,23 @@ def test_erase_stops_pending_emails_and_strips_addresses_from_the_outbox(markus,
     assert not Notification.objects.filter(to_email__iexact="m.weber@kessler.example").exists()
     assert not Notification.objects.filter(context__icontains="Markus").exists()
     assert not SavedSearch.objects.filter(user=markus.user).exists()
+
+
+@pytest.mark.django_db
+def test_erase_removes_account_emails_where_the_person_was_one_of_several_recipients(
+    markus, staff
+):
+    from django.core.mail import EmailMessage
+
+    from tasks.mail import QueuedEmailBackend
+    from tasks.models import Notification
+
+    QueuedEmailBackend().send_messages([
+        EmailMessage("Neue Anfrage", "…", to=["lotse@verbund.example", "M.Weber@kessler.example"]),
+        EmailMessage("Andere", "…", to=["lotse@verbund.example"], cc=["om.weber@kessler.example"]),
+    ])
+
+    erase_person(markus, staff)
+
+    remaining = Notification.objects.filter(kind=Notification.Kind.MESSAGE)
+    assert [row.context["message"]["subject"] for row in remaining] == ["Andere"]

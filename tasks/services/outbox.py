@@ -22,6 +22,7 @@ The broker is not a database: due times live here, and the only tasks ever queue
 import logging
 import smtplib
 from datetime import timedelta
+from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -332,8 +333,29 @@ def forget_recipient(*, person=None, user=None, addresses=()):
     theirs = Notification.objects.filter(scope)
     cancel_pending(theirs, "recipient erased")
     theirs.update(to_email="", context={}, updated_at=timezone.now())
-    by_address = Q(pk__in=[])
+    addresses = {address.lower() for address in addresses if address}
+    if not addresses:
+        return
+    # Account emails may have several recipients; only the first is in `to_email`, the
+    # rest are in the stored message. A text match finds the candidates, the exact
+    # comparison below keeps "ana@x.de" from matching "johanna@x.de".
+    candidates = Q(pk__in=[])
     for address in addresses:
-        by_address |= Q(to_email__iexact=address)
-    Notification.objects.filter(by_address, person__isnull=True, user__isnull=True).delete()
+        candidates |= Q(to_email__iexact=address) | Q(context__icontains=address)
+    doomed = [
+        row.pk
+        for row in Notification.objects.filter(
+            candidates, person__isnull=True, user__isnull=True
+        ).only("pk", "to_email", "context")
+        if addresses & _message_addresses(row)
+    ]
+    Notification.objects.filter(pk__in=doomed).delete()
+
+
+def _message_addresses(row):
+    """Every address a ready-made message row was sent to, lower-cased."""
+    message = row.context.get("message", {})
+    listed = [row.to_email, *message.get("to", []), *message.get("cc", []),
+              *message.get("bcc", [])]
+    return {parseaddr(entry)[1].lower() for entry in listed if entry}
 
