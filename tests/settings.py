@@ -10,3 +10,9 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from verbund.settings import *  # noqa: E402, F403
+
+# On SQLite the tests use a database file, not memory: parallel writers then meet the same
+# locking as the running site does (an in-memory database shared between threads locks
+# whole tables instead and ignores the busy timeout).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -108,8 +108,17 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
-    # Wait for a busy writer instead of failing at once (web and worker share the file).
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Web processes and the worker share one file. Every transaction takes the write lock
+    # when it begins (a read that turns into a write would otherwise fail at once with
+    # "database is locked", whatever the timeout), waits up to 20 s for a busy writer, and
+    # WAL lets pages read while somebody writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
