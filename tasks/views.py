@@ -27,23 +27,29 @@ def _recipient_exists(person_id, user_id):
 @never_cache
 @require_http_methods(["GET", "POST"])  # a HEAD from a link checker changes nothing
 def unsubscribe(request, token):
-    """GET and the RFC 8058 one-click POST unsubscribe; the page offers to undo it."""
+    """The link in an email asks first: a GET only shows the page with a button (link
+    scanners of mail providers open every link); the button's POST, or the RFC 8058
+    one-click POST of the mail program, unsubscribes; the page offers to undo it."""
     try:
         category, person_id, user_id = preferences.read_token(token)
     except signing.BadSignature:
         raise Http404 from None
     if not _recipient_exists(person_id, user_id):
         raise Http404
-    recipient = {"person_id": person_id, "user_id": user_id}
-    if request.method == "POST" and request.POST.get("action") == "resubscribe":
-        preferences.resubscribe(category=category, **recipient)
+    recipient = {"category": category, "person_id": person_id, "user_id": user_id}
+    changed = request.method == "POST"
+    if not changed:
+        subscribed = not preferences.is_unsubscribed(**recipient)
+    elif request.POST.get("action") == "resubscribe":
+        preferences.resubscribe(**recipient)
         subscribed = True
     else:
-        preferences.unsubscribe(category=category, **recipient)
+        preferences.unsubscribe(**recipient)
         subscribed = False
     response = render(request, "tasks/unsubscribe.html", {
         "category": Unsubscription.Category(category),
         "subscribed": subscribed,
+        "changed": changed,
         "token": token,
     })
     response["X-Robots-Tag"] = "noindex"

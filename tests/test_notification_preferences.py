@@ -21,21 +21,42 @@ def unsubscribe_url(**recipient):
     return reverse("notifications:unsubscribe", args=[token])
 
 
-def test_the_link_unsubscribes_and_offers_to_undo_it(client):
+def test_opening_the_link_only_asks_so_link_scanners_unsubscribe_nobody(client):
     person = PersonFactory()
     url = unsubscribe_url(person_id=person.pk)
-    response = client.get(url)
+    for _ in range(2):  # a mail provider's scanner, then the person
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Möchten Sie diese E-Mails abbestellen" in html
+        assert '<form method="post"' in html and 'value="unsubscribe"' in html
+    assert not Unsubscription.objects.exists()
+
+
+def test_the_button_unsubscribes_and_offers_to_undo_it(client):
+    person = PersonFactory()
+    url = unsubscribe_url(person_id=person.pk)
+    response = client.post(url, {"action": "unsubscribe"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Sie sind abgemeldet" in html and 'value="resubscribe"' in html
     assert Unsubscription.objects.filter(person=person, category=Category.REMINDERS).exists()
-    assert client.get(url).status_code == 200  # a second click changes nothing
+    assert client.post(url, {"action": "unsubscribe"}).status_code == 200  # twice: one row
     assert Unsubscription.objects.count() == 1
+    again = client.get(url).content.decode()
+    assert "bereits abbestellt" in again and 'value="resubscribe"' in again
 
     undone = client.post(url, {"action": "resubscribe"})
     assert undone.status_code == 200
     assert "Sie erhalten wieder" in undone.content.decode()
     assert not Unsubscription.objects.exists()
+
+
+def test_the_page_speaks_english_when_chosen(client, settings):
+    person = PersonFactory()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(unsubscribe_url(person_id=person.pk)).content.decode()
+    assert "Do you want to unsubscribe from these emails" in html
 
 
 @pytest.mark.parametrize("content_type", [

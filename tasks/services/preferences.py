@@ -38,15 +38,24 @@ def unsubscribe_url(row, category):
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
 
 
+def _recipient_lookup(person_id, user_id):
+    return {"person_id": person_id} if person_id else {"user_id": user_id}
+
+
+def is_unsubscribed(*, category, person_id=None, user_id=None):
+    lookup = _recipient_lookup(person_id, user_id)
+    return Unsubscription.objects.filter(category=category, **lookup).exists()
+
+
 def unsubscribe(*, category, person_id=None, user_id=None):
     """Turn one category off; returns True when it was on before."""
-    lookup = {"person_id": person_id} if person_id else {"user_id": user_id}
+    lookup = _recipient_lookup(person_id, user_id)
     _row, created = Unsubscription.objects.get_or_create(category=category, **lookup)
     return created
 
 
 def resubscribe(*, category, person_id=None, user_id=None):
-    lookup = {"person_id": person_id} if person_id else {"user_id": user_id}
+    lookup = _recipient_lookup(person_id, user_id)
     deleted, _ = Unsubscription.objects.filter(category=category, **lookup).delete()
     return bool(deleted)
 
