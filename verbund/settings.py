@@ -297,6 +297,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 WAGTAIL_SITE_NAME = "Weiterbildungsverbund"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "/konto/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/konto/login/"
+# Private pages and documents are for signed-in accounts only: a shared page password would
+# be a second way in without rate limit or second factor.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"PASSWORD": False}
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

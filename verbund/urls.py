@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -10,18 +9,23 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views_public
 from cms.sitemaps import SITEMAPS
+from members.views.login import to_site_login
 
 from . import health
 from .api import api
 
+# Every password goes through the site's own login (allauth), where the rate limits and
+# the staff second factor apply. Wagtail's own login views, its page passwords and the
+# admin login answer with a redirect there, keeping ?next=.
 urlpatterns = [
     path("healthz/live", health.live, name="health-live"),
     path("healthz/ready", health.ready, name="health-ready"),
-    # The admin signs in through the site's own login, so rate limits and MFA apply there.
+    path("admin/login/", to_site_login, name="wagtailadmin_login"),
+    path("_util/login/", to_site_login, name="wagtailcore_login"),
     path(
-        "admin/login/",
-        RedirectView.as_view(url="/konto/login/", query_string=True),
-        name="wagtailadmin_login",
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        to_site_login,
+        name="wagtailcore_authenticate_with_password",
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
