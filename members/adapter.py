@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Invitation
+from members.services import login_guard
 from members.services.invitations import InvitationError, accept_invitation
 
 INVITATION_SESSION_KEY = "verbund_invitation_id"
@@ -39,6 +40,10 @@ def remembered_invitation(request):
     return invitation
 
 
+def _login_of(credentials):
+    return credentials.get("email") or credentials.get("username") or ""
+
+
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
@@ -52,7 +57,30 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": _(
             "Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einen Moment."
         ),
+        "login_paced": _(
+            "Für dieses Konto gab es gerade viele fehlgeschlagene Anmeldeversuche. Zu "
+            "seinem Schutz nehmen wir nur alle paar Sekunden einen Versuch an. Bitte warten "
+            "Sie kurz und versuchen Sie es dann erneut."
+        ),
     }
+
+    # Failed logins: see members/services/login_guard.py and the README.
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        account_key = super()._get_login_attempts_cache_key(request, **credentials)
+        return login_guard.attempt_key(request, account_key)
+
+    def pre_authenticate(self, request, **credentials):
+        super().pre_authenticate(request, **credentials)
+        if not login_guard.may_try_now(request, _login_of(credentials)):
+            self._rollback_login_failed_rl_usage()
+            raise self.validation_error("login_paced")
+
+    def authentication_failed(self, request, **credentials):
+        login_guard.record_failure(_login_of(credentials))
+
+    def login(self, request, user):
+        super().login(request, user)
+        login_guard.remember_source(request, user.email)
 
     def is_open_for_signup(self, request):
         """Public self-signup is closed: firms join through the membership application."""

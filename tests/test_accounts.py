@@ -124,12 +124,60 @@ def test_login_is_rate_limited_after_repeated_failures(client, real_cache):
         response = log_in(client, "ziel@firma.example", "falsch-falsch")
         assert "Zu viele fehlgeschlagene Anmeldeversuche" not in response.content.decode()
 
-    # Even the right password is refused now.
+    # From this address even the right password is refused now.
     response = log_in(client, "ziel@firma.example")
 
     assert response.status_code == 200
     assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.content.decode()
     assert logged_in_user_id(client) is None
+
+
+def from_address(ip):
+    return Client(REMOTE_ADDR=ip)
+
+
+def test_a_stranger_cannot_lock_the_owner_out(real_cache):
+    owner = UserFactory(email="ziel@firma.example")
+    stranger = from_address("203.0.113.9")
+    for _ in range(8):
+        log_in(stranger, owner.email, "falsch-falsch")
+    refused = log_in(stranger, owner.email)
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in refused.content.decode()
+    assert logged_in_user_id(stranger) is None
+
+    owner_client = from_address("198.51.100.20")
+    log_in(owner_client, owner.email)
+    assert logged_in_user_id(owner_client) == str(owner.pk)
+
+
+def test_an_attack_from_many_addresses_is_slowed_down_not_locked(real_cache, settings):
+    settings.VERBUND_LOGIN_GUARD = {**settings.VERBUND_LOGIN_GUARD, "PACE_SECONDS": 2}
+    owner = UserFactory(email="ziel@firma.example")
+    at_home = from_address("198.51.100.20")
+    log_in(at_home, owner.email)  # the owner signed in from home before
+    at_home.post(reverse("account_logout"))
+
+    for n in range(10):  # ten addresses, one wrong password each
+        log_in(from_address(f"203.0.113.{n}"), owner.email, "falsch-falsch")
+
+    # Unknown addresses now get one try every few seconds: the next one goes through ...
+    first = from_address("203.0.113.100")
+    assert "viele fehlgeschlagene" not in log_in(first, owner.email, "rate").content.decode()
+    # ... the one right after waits, even with the right password, and learns why.
+    paced = from_address("203.0.113.101")
+    message = log_in(paced, owner.email).content.decode()
+    assert "nur alle paar Sekunden einen Versuch" in message
+    assert logged_in_user_id(paced) is None
+
+    # The owner at home is not held back.
+    log_in(at_home, owner.email)
+    assert logged_in_user_id(at_home) == str(owner.pk)
+
+    # And from a new address the owner gets in after the short pause.
+    time.sleep(2.1)
+    travelling = from_address("192.0.2.55")
+    log_in(travelling, owner.email)
+    assert logged_in_user_id(travelling) == str(owner.pk)
 
 
 def test_logout_ends_the_session_for_the_old_cookie(client):

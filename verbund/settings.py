@@ -258,6 +258,17 @@ ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 # Signing up needs an invitation; the form fixes the invited address and asks for the name.
 ACCOUNT_FORMS = {"signup": "members.adapter.InvitationSignupForm"}
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Failed logins (README, "Anmeldung und Sperren"): 10 a minute per address for all accounts;
+# 5 in 5 minutes per account and address ("key" is narrowed to the address by the adapter).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Many failures on one account from several addresses slow it down for unknown addresses.
+VERBUND_LOGIN_GUARD = {
+    "ACCOUNT_FAILURES": env.int("LOGIN_PACE_AFTER_FAILURES", default=10),
+    "WINDOW_SECONDS": 15 * 60,
+    "PACE_SECONDS": env.int("LOGIN_PACE_SECONDS", default=10),
+    "KNOWN_SOURCE_DAYS": 30,
+    "KNOWN_SOURCES_KEPT": 10,
+}
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff without a TOTP authenticator are sent to set one up before opening these paths.
