@@ -232,7 +232,7 @@ def me(request):
 
 @router.get(
     "/employees",
-    response={200: list[EmployeeOut], 401: ErrorOut, 403: ErrorOut},
+    response={200: list[EmployeeOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
     summary="Beschäftigte auflisten",
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
@@ -246,6 +246,14 @@ def list_employees(request, email: str | None = None, firm: int | None = None):
     if email:
         people = people.filter(email__iexact=email.strip())
     if firm is not None:
+        if user.is_staff:
+            known = Firm.objects.filter(pk=firm).exists()
+        else:
+            known = firm in managed_firm_ids(user)
+        if not known:
+            raise ApiError(400, _("Die Eingaben sind ungültig."), {
+                "firm": [_("Dieses Unternehmen gibt es nicht, oder Sie verwalten es nicht.")]
+            })
         people = people.filter(firm_id=firm)
     return people
 

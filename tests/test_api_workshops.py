@@ -229,7 +229,8 @@ def test_filter_by_topic_slug(client):
     robotik = WorkshopDateFactory(series__topic=TopicFactory(name="Robotik", slug="robotik"))
     WorkshopDateFactory(series__topic=TopicFactory(name="3D-Druck", slug="3d-druck"))
     assert ids(client.get("/api/v1/offers?topic=robotik")) == [robotik.pk]
-    assert ids(client.get("/api/v1/offers?topic=gibt-es-nicht")) == []
+    data = assert_json_error(client.get("/api/v1/offers?topic=gibt-es-nicht"), 400)
+    assert "Dieses Thema gibt es nicht" in data["errors"]["topic"][0]
 
 
 def test_filter_by_format(client):

@@ -5,63 +5,19 @@ whatever is added later), so a new login form anywhere fails here.
 """
 
 import re
-import uuid
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
-from django.urls.exceptions import Resolver404
-from django.urls.resolvers import RoutePattern
 from wagtail.models import Page, PageViewRestriction
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory, totp_code
+from tests.urlwalk import project_routes
 
 pytestmark = pytest.mark.django_db
 
 # The one place where a password may be entered: allauth's account and MFA views.
 ALLOWED_VIEW_MODULES = ("allauth.",)
 PASSWORD_INPUT = re.compile(r"<input[^>]*type=[\"']?password", re.IGNORECASE)
-ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?\w+>")
-SAMPLE_BY_CONVERTER = {"int": "1", "uuid": str(uuid.uuid4())}
-REGEX_GROUP = re.compile(r"\((?:\?P<\w+>)?(?:[^()]|\([^()]*\))*\)")
-
-
-def walk(patterns, chain=()):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from walk(entry.url_patterns, (*chain, entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield entry, (*chain, entry.pattern)
-
-
-def sample_path(chain):
-    """A concrete path for a chain of route and regex patterns, with made-up parameters."""
-    parts = []
-    for pattern in chain:
-        text = str(pattern)
-        if isinstance(pattern, RoutePattern):
-            text = ROUTE_PARAMETER.sub(
-                lambda m: SAMPLE_BY_CONVERTER.get(m.group("converter"), "x"), text
-            )
-        else:
-            text = REGEX_GROUP.sub("1", text.lstrip("^").rstrip("$"))
-            text = text.replace(".*", "x").replace("\\.", ".").replace("\\", "")
-        parts.append(text)
-    return "/" + "".join(parts)
-
-
-def project_routes():
-    """(path, view module) for every URL pattern that a made-up path reaches."""
-    routes, unreachable = [], []
-    for pattern, chain in walk(get_resolver().url_patterns):
-        path = sample_path(chain)
-        try:
-            reached = resolve(path).func is pattern.callback
-        except Resolver404:
-            reached = False
-        module = getattr(pattern.callback, "__module__", "")
-        (routes if reached else unreachable).append((path, module))
-    return routes, unreachable
 
 
 def is_allowed(module):

@@ -302,8 +302,10 @@ def test_unknown_slugs_give_a_message_and_no_dates(client, catalogue):
     assert "Dieses Thema gibt es nicht." in text(response)
     assert page_ids(client, {"topic": "gibt-es-nicht"}) == []
     assert "Diesen Kreis gibt es nicht." in text(client.get(FINDER, {"district": "mars"}))
-    assert api_ids(client, {"topic": "gibt-es-nicht"}) == []
-    assert api_ids(client, {"district": "mars"}) == []
+    for field, value in (("topic", "gibt-es-nicht"), ("district", "mars")):
+        response = client.get(API, {field: value})
+        assert response.status_code == 400
+        assert "gibt es nicht" in response.json()["errors"][field][0]
     assert "Bitte wählen Sie Präsenz, Online oder Hybrid." in text(
         client.get(FINDER, {"format": "praesenz"})
     )
@@ -312,12 +314,21 @@ def test_unknown_slugs_give_a_message_and_no_dates(client, catalogue):
 
 @pytest.mark.parametrize(
     "query",
-    ["x" * 10_000, 'Robotik" OR (', "*", "NEAR(a b)", "a\x00b", "-", "'; DROP TABLE x; --",
-     "Ünïcödé ß €", " " * 50],
+    ["x" * 10_000, 'Robotik" OR (', "*", "NEAR(a b)", "-", "'; DROP TABLE x; --",
+     "Ünïcödé ß €", " " * 50, "Tab\tund Zeilen\numbruch"],
 )
 def test_awkward_search_texts_are_no_error(client, catalogue, query):
     assert client.get(FINDER, {"q": query}).status_code == 200
     assert client.get(API, {"q": query}).status_code == 200
+
+
+def test_control_characters_in_a_search_are_refused_with_a_message(client, catalogue):
+    page = client.get(FINDER, {"q": "Robo\x00tik"})
+    assert page.status_code == 400
+    assert "unzulässige Steuerzeichen" in text(page)
+    api = client.get(API, {"q": "Robo\x00tik"})
+    assert api.status_code == 400
+    assert api.json()["code"] == "control_characters"
 
 
 def test_a_very_long_search_is_cut_not_refused(client, catalogue):
@@ -389,6 +400,6 @@ def test_queries_per_request_do_not_grow_with_the_results(
     with django_assert_max_num_queries(14):
         response = client.get(FINDER, {**params, "page": "1"})
     assert len(re.findall(r'id="angebot-\d+"', response.content.decode())) == min(size, 20)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # district known?, count, page, parts, funding
         response = client.get(API, {**params, "page_size": 100})
     assert response.json()["count"] == size

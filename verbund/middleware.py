@@ -1,7 +1,15 @@
+import json
+import re
+
 from django.conf import settings
-from django.utils import translation
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.paginator import InvalidPage
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.utils import formats, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext
 
 
 class LanguageMiddleware:
@@ -84,3 +92,127 @@ class CacheHeadersMiddleware:
         if match is not None and match.url_name == "wagtail_serve":
             return True
         return request.path.startswith(PUBLIC_PATH_PREFIXES)
+
+
+# C0 control characters and DEL; tab, line feed and carriage return are ordinary text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Ids in addresses are 64-bit integers; a longer number can name nothing.
+LARGEST_ID = 2**63 - 1
+ID_SEGMENT = re.compile(r"(?:^|/)(\d{19,})(?=[/.]|$)")
+JSON_CONTENT_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
+
+
+class BadInput(Exception):
+    def __init__(self, status, code, message):
+        self.status, self.code, self.message = status, code, message
+
+
+class BadInputMiddleware:
+    """Refuses input no view can use, before any view sees it, with a 4xx and a message.
+
+    Control characters (a NUL byte, say) in the address, the query string, form fields or
+    the strings of a JSON body answer 400; a body over DATA_UPLOAD_MAX_MEMORY_SIZE answers
+    413; an id beyond 64 bits answers 404. Files uploaded in a form are not looked at (a
+    CSV import checks its own). Answers below /api/ are JSON in the API's error shape.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            self._check(request)
+        except BadInput as refusal:
+            return self._refuse(request, refusal)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # A page number beyond a list (some admin lists do not catch it themselves).
+        if isinstance(exception, InvalidPage):
+            return self._refuse(request, BadInput(
+                404, "not_found", gettext("Diese Seite der Liste gibt es nicht.")
+            ))
+        return None
+
+    def _check(self, request):
+        if CONTROL_CHARACTERS.search(request.path):
+            raise BadInput(400, "control_characters", _control_character_message())
+        for run in ID_SEGMENT.findall(request.path):
+            if int(run) > LARGEST_ID:
+                raise BadInput(404, "not_found", gettext("Nicht gefunden."))
+        self._check_fields(request.GET)
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        try:
+            content_type = request.content_type or ""
+            if JSON_CONTENT_TYPE.match(content_type):
+                self._check_json(request.body)
+            elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                if request.path.startswith("/api/"):
+                    # The API reads the raw body itself; reading it here first keeps it
+                    # readable after the form is parsed (files are not uploaded there).
+                    request.body  # noqa: B018
+                self._check_fields(request.POST)
+        except RequestDataTooBig:
+            raise BadInput(413, "too_large", gettext(
+                "Die Anfrage ist zu groß. Erlaubt sind höchstens %(size)s MB."
+            ) % {"size": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}) from None
+        except TooManyFieldsSent:
+            raise BadInput(400, "too_many_fields", gettext(
+                "Die Anfrage enthält zu viele Felder."
+            )) from None
+        except MultiPartParserError:
+            raise BadInput(400, "malformed", gettext(
+                "Die Anfrage ist unvollständig oder beschädigt. Bitte senden Sie sie erneut."
+            )) from None
+
+    @staticmethod
+    def _check_fields(query_dict):
+        for key, values in query_dict.lists():
+            if CONTROL_CHARACTERS.search(key) or any(
+                CONTROL_CHARACTERS.search(value) for value in values
+            ):
+                raise BadInput(400, "control_characters", _control_character_message())
+
+    @staticmethod
+    def _check_json(body):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return  # the view answers malformed JSON in its own words
+        pending = [data]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, dict):
+                pending.extend(item.keys())
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
+            elif isinstance(item, str) and CONTROL_CHARACTERS.search(item):
+                raise BadInput(400, "control_characters", _control_character_message())
+
+    @staticmethod
+    def _refuse(request, refusal):
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"message": str(refusal.message), "code": refusal.code},
+                status=refusal.status,
+            )
+        else:
+            response = render(
+                request, "bad_request.html", {"message": refusal.message},
+                status=refusal.status,
+            )
+        add_never_cache_headers(response)
+        return response
+
+
+def _control_character_message():
+    return gettext(
+        "Die Eingabe enthält unzulässige Steuerzeichen (zum Beispiel ein Nullbyte). Bitte "
+        "entfernen Sie sie und senden Sie die Eingabe erneut."
+    )
+
+
+def _megabytes(size):
+    return formats.number_format(round(size / 1_048_576, 1), decimal_pos=1)

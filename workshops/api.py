@@ -15,7 +15,7 @@ from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 from cms.models import WorkshopSeriesPage
 from members.api import MAX_PAGE_SIZE, PAGE_SIZE, ApiError, ErrorOut, Pagination
 from verbund.links import absolute_url
-from workshops.models import Enrolment
+from workshops.models import Enrolment, WorkshopDate
 from workshops.services import enrolment as enrolment_service
 from workshops.services import offers as offers_service
 from workshops.services.enrolment import EnrolmentError
@@ -208,8 +208,8 @@ Thema genügen; höchstens 200 Zeichen werden berücksichtigt); `topic` (Kurznam
 `format` (presence, online oder hybrid); `date_from`, `date_to` (JJJJ-MM-TT, Beginn des
 ersten Teils); `district` (Kurzname des Kreises); `free_only=true` nur Termine mit freien
 Plätzen; `member_free=true` nur für Mitglieder kostenfreie Termine; `funding=true` nur
-Termine, zu denen mindestens ein Förderprogramm passt. Ein unbekannter Kurzname ergibt eine
-leere Liste.
+Termine, zu denen mindestens ein Förderprogramm passt. Ein unbekannter Kurzname oder Wert
+ergibt 400 mit einer Meldung je Feld.
 """
 
 
@@ -275,7 +275,8 @@ def get_offer(request, offer_id: int):
         "Die Anmeldungen, die das Konto sehen darf: Firmenadministrationen und "
         "Ansprechpersonen die ihres Unternehmens, Beschäftigte ihre eigenen, die "
         "Koordinierungsstelle alle. Neueste zuerst. Filter: `date` (Id des Termins), "
-        "`status` (confirmed, waitlisted, offered, cancelled, declined, expired)."
+        "`status` (confirmed, waitlisted, offered, cancelled, declined, expired). Ein "
+        "unbekannter Termin oder Status ergibt 400."
     ),
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
@@ -289,6 +290,8 @@ def list_enrolments(request, date: int | None = None, status: str | None = None)
             )
         enrolments = enrolments.filter(status=status)
     if date is not None:
+        if not WorkshopDate.objects.filter(pk=date).exists():
+            raise _invalid("date", _("Diesen Termin gibt es nicht."))
         enrolments = enrolments.filter(date_id=date)
     return enrolments
 

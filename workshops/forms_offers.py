@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cms.models import Topic, WorkshopSeriesPage
-from members.models import District
+from cms.models import WorkshopSeriesPage
 from workshops.services import offers
 
 
@@ -37,22 +36,6 @@ class OfferFinderForm(forms.Form):
 
     def clean_q(self):
         return offers.clean_text(self.cleaned_data["q"])
-
-    def clean_topic(self):
-        slug = self.cleaned_data["topic"].strip()
-        if slug and not Topic.objects.filter(slug=slug).exists():
-            raise forms.ValidationError(
-                _("Dieses Thema gibt es nicht. Bitte wählen Sie eines aus der Liste.")
-            )
-        return slug
-
-    def clean_district(self):
-        slug = self.cleaned_data["district"].strip()
-        if slug and not District.objects.filter(slug=slug).exists():
-            raise forms.ValidationError(
-                _("Diesen Kreis gibt es nicht. Bitte wählen Sie einen aus der Liste.")
-            )
-        return slug
 
     def clean(self):
         data = super().clean()

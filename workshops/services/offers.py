@@ -120,9 +120,15 @@ def from_query_string(query_string):
 
 
 def problems(filters):
-    """Input the finder cannot answer, as {field: message}. Unknown topic or district slugs
-    are not problems here: they simply match nothing."""
+    """Input the finder cannot answer, as {field: message}: a format, topic or district
+    that does not exist, or a date range that ends before it starts."""
     errors = {}
+    if filters.topic and not Topic.objects.filter(slug=filters.topic).exists():
+        errors["topic"] = _("Dieses Thema gibt es nicht. Bitte wählen Sie eines aus der Liste.")
+    if filters.district and not District.objects.filter(slug=filters.district).exists():
+        errors["district"] = _(
+            "Diesen Kreis gibt es nicht. Bitte wählen Sie einen aus der Liste."
+        )
     if filters.format and filters.format not in FORMATS:
         errors["format"] = _("Erlaubt sind: %(values)s.") % {"values": ", ".join(FORMATS)}
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
