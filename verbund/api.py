@@ -32,7 +32,9 @@ Im Browser gilt auch die Anmeldung an der Website (mit CSRF-Schutz).
 **Fehler** sind immer JSON: `{"message": "…"}`; bei ungültigen Eingaben (Status 400)
 zusätzlich `{"errors": {"feld": ["…"]}}`. 401: nicht angemeldet oder Token ungültig,
 403: keine Berechtigung, 404: nicht gefunden (auch Objekte anderer Unternehmen),
-409: Konflikt, etwa eine doppelte E-Mail-Adresse.
+409: Konflikt, etwa eine doppelte E-Mail-Adresse. Steuerzeichen (etwa ein Nullbyte) in
+Adresse, Parametern oder JSON-Texten: 400 mit `"code": "control_characters"`; ein Inhalt über
+2,5 MB: 413 mit `"code": "too_large"`.
 
 **Seiten:** Listen antworten mit `{"items": […], "count": N}`; Parameter `page` (ab 1)
 und `page_size` (Standard 20, höchstens 100).
