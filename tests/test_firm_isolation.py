@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from django.urls.converters import IntConverter
 from wagtail.models import APIToken
 
@@ -12,6 +12,7 @@ from members.services.invitations import create_invitation
 from workshops.models import Enrolment
 
 from .factories import EnrolmentFactory, FirmFactory, PersonFactory, UserFactory
+from .urlwalk import walk
 
 
 def build_firm(name):
@@ -74,14 +75,6 @@ POST_DATA = {
     "left_on": "2026-01-31",
     "action": "confirm",
 }
-
-
-def walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield entry, prefix + str(entry.pattern)
 
 
 def id_patterns():

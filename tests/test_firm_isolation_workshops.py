@@ -9,7 +9,7 @@ from workshops.api import router as workshops_router
 from workshops.models import Attendance, Enrolment
 
 from .factories import EnrolmentFactory, FirmFactory, PersonFactory, WorkshopDateFactory
-from .test_firm_isolation import walk
+from .urlwalk import walk
 
 # URL name -> (namespace, methods); every such URL acts on one enrolment of a firm.
 ENROLMENT_SCOPED = {
