@@ -2,7 +2,7 @@
 
 A row is written in the same transaction as the change that causes it; `key` makes a
 second row for the same event impossible. The delivery task sends one row and marks it
-sent under a row lock; a sweeper enqueues due rows every minute, so a lost broker message
+sent under a row lock; a sweeper enqueues due rows every 15 seconds, so a lost broker message
 only delays an email.
 """
 

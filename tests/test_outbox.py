@@ -119,6 +119,27 @@ def test_sweep_enqueues_due_rows_not_recently_enqueued(queue, settings):
 
 
 @pytest.mark.django_db
+def test_mail_held_by_a_dead_worker_is_handed_over_again_within_a_minute(queue, settings):
+    """With the default settings: a row whose worker died is enqueued again by the first
+    sweep 45 s after the hand-over, and beat sweeps every 15 s; a row a live worker may still
+    be sending (an SMTP server gets EMAIL_TIMEOUT) is left alone."""
+    sweep_every = settings.CELERY_BEAT_SCHEDULE["sweep-outbox"]["schedule"]
+    handed_over = settings.VERBUND_OUTBOX["REENQUEUE_AFTER_SECONDS"]
+    assert handed_over + sweep_every <= 60
+    assert handed_over > settings.EMAIL_TIMEOUT
+    row = message_row()
+    outbox.enqueue([row.pk])
+    queue.clear()  # the worker took the task and died
+    start = timezone.now()
+
+    with time_machine.travel(start + timedelta(seconds=settings.EMAIL_TIMEOUT)):
+        assert outbox.sweep() == 0
+    with time_machine.travel(start + timedelta(seconds=handed_over + sweep_every)):
+        assert outbox.sweep() == 1
+    assert queue.pks() == [row.pk]
+
+
+@pytest.mark.django_db
 def test_deliver_sends_once_and_marks_sent(queue, smtp_sink):
     row = message_row()
     connection = smtp_sink.connection()

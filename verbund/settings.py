@@ -172,9 +172,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE = {
+    # Every 15 s, so mail held by a dead worker goes out again within a minute
+    # (OUTBOX_REENQUEUE_AFTER_SECONDS + this).
     "sweep-outbox": {
         "task": "tasks.tasks.sweep_outbox",
-        "schedule": 60.0,
+        "schedule": 15.0,
     },
     "expire-waitlist-offers": {
         "task": "tasks.tasks.expire_waitlist_offers",
@@ -205,7 +207,10 @@ VERBUND_OUTBOX = {
     "MAX_ATTEMPTS": env.int("OUTBOX_MAX_ATTEMPTS", default=8),
     "RETRY_FIRST_SECONDS": env.int("OUTBOX_RETRY_FIRST_SECONDS", default=60),
     # A row handed to the broker that is still pending after this long is enqueued again.
-    "REENQUEUE_AFTER_SECONDS": env.int("OUTBOX_REENQUEUE_AFTER_SECONDS", default=300),
+    # A delivery takes well under a second; an SMTP server that hangs is given up after
+    # EMAIL_TIMEOUT (30 s), so 45 s only catches rows whose worker died. A row that arrives
+    # twice is still sent once: delivery locks it and sends only what is pending.
+    "REENQUEUE_AFTER_SECONDS": env.int("OUTBOX_REENQUEUE_AFTER_SECONDS", default=45),
     "SWEEP_BATCH": 5000,
 }
 # Reminders go out this many days before a date's first part, at the same time of day.
