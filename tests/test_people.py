@@ -285,6 +285,25 @@ def test_csv_in_each_encoding_and_delimiter_imports(admin_client, firm, raw):
     assert Person.objects.filter(firm=firm).count() == 3
 
 
+def test_preview_warns_about_formula_cells_and_direction_overrides(admin_client, firm):
+    csv = (
+        "Vorname;Nachname;E-Mail;Abteilung\r\n"
+        "=HYPERLINK(\"http://x.example\");Weiß;;Montage\r\n"
+        "Jana;Sch\u202efer;;@Vertrieb\r\n"
+        "Eva;Ruhig;;Lager\r\n"
+    )
+    response = upload(admin_client, csv)
+
+    html = response.content.decode()
+    assert html.count("Hinweis:") == 3
+    assert "Vorname beginnt mit „=“" in html and "Abteilung beginnt mit „@“" in html
+    assert "Nachname enthält unsichtbare Zeichen, die die Schreibrichtung umkehren" in html
+    assert "3 Personen importieren" in html  # warnings do not block the import
+    assert confirm(admin_client).status_code == 302
+    stored = Person.objects.get(firm=firm, last_name="Weiß")
+    assert stored.first_name == '=HYPERLINK("http://x.example")'  # kept as typed, as text
+
+
 def test_missing_column_is_reported(admin_client, firm):
     response = upload(admin_client, "Vorname;Nachname;Abteilung\r\nJürgen;Weiß;Fräserei\r\n")
     assert response.status_code == 200

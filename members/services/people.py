@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -146,6 +147,8 @@ class ImportRow:
     line: int
     values: dict
     problems: list = field(default_factory=list)
+    # Shown in the preview, but no reason to refuse the row.
+    warnings: list = field(default_factory=list)
 
     @property
     def is_valid(self):
@@ -261,6 +264,32 @@ def parse_csv(text):
     return rows
 
 
+# Spreadsheet programs read a cell beginning with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+# Invisible characters that turn the writing direction (U+202A-U+202E, U+2066-U+2069).
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def text_warnings(values):
+    """What the preview points out about cells that are stored as they are, as text."""
+    warnings = []
+    for name in PERSON_FIELDS:
+        value = values[name]
+        if value.startswith(FORMULA_STARTS):
+            warnings.append(
+                _("%(column)s beginnt mit „%(char)s“: Tabellenprogramme könnten den Wert als "
+                  "Formel lesen. Wir speichern ihn als Text und entschärfen ihn in Exporten.")
+                % {"column": column_label(name), "char": value[0]}
+            )
+        if DIRECTION_CONTROLS.search(value):
+            warnings.append(
+                _("%(column)s enthält unsichtbare Zeichen, die die Schreibrichtung umkehren "
+                  "(etwa U+202E). Bitte prüfen Sie den Wert in Ihrer Datei.")
+                % {"column": column_label(name)}
+            )
+    return warnings
+
+
 def check_rows(firm, rows):
     """Attach each row's problems in German; returns an ImportPreview."""
     existing = set(
@@ -272,6 +301,7 @@ def check_rows(firm, rows):
     first_line_of = {}
     for row in rows:
         values = row.values
+        row.warnings = text_warnings(values)
         if not values["first_name"]:
             row.problems.append(_("Der Vorname fehlt."))
         if not values["last_name"]:
