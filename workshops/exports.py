@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cms.templatetags.verbund_tags import content_language, time_span
+from verbund.text import FORMULA_START
 from workshops.models import Attendance, DatePart, Enrolment, WorkshopDate
 
 # Tests switch this off to read the text of the generated PDFs.
@@ -33,7 +34,6 @@ PDF_COMPRESS = True
 PDF_ENCODING = "windows-1252"
 FONT = "Helvetica"
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PDF_REPLACEMENTS = {"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2192": "->"}
 ASCII_REPLACEMENTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 

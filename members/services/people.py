@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from members.models import Firm, Invitation, Person, managed_firm_ids
+from verbund.text import DIRECTION_CONTROLS, FORMULA_START
 
 from .audit import record
 from .invitations import create_invitation
@@ -264,18 +264,12 @@ def parse_csv(text):
     return rows
 
 
-# Spreadsheet programs read a cell beginning with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
-# Invisible characters that turn the writing direction (U+202A-U+202E, U+2066-U+2069).
-DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
 def text_warnings(values):
     """What the preview points out about cells that are stored as they are, as text."""
     warnings = []
     for name in PERSON_FIELDS:
         value = values[name]
-        if value.startswith(FORMULA_STARTS):
+        if value.startswith(FORMULA_START):
             warnings.append(
                 _("%(column)s beginnt mit „%(char)s“: Tabellenprogramme könnten den Wert als "
                   "Formel lesen. Wir speichern ihn als Text und entschärfen ihn in Exporten.")
