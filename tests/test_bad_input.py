@@ -51,6 +51,13 @@ def firm_admin_client():
     return client
 
 
+CLIENT_FOR = {
+    "anonymous": lambda: Client(raise_request_exception=False),
+    "firm admin": firm_admin_client,
+    "staff": staff_client,
+}
+
+
 @pytest.fixture
 def firm_admin():
     return PersonFactory(role=Person.Role.ADMIN, with_account=True)
@@ -62,13 +69,9 @@ def token(firm_admin):
     return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
 
 
-@pytest.mark.parametrize("who", ["anonymous", "firm admin", "staff"])
+@pytest.mark.parametrize("who", CLIENT_FOR)
 def test_control_characters_anywhere_are_refused_on_every_url(who):
-    client = {
-        "anonymous": lambda: Client(raise_request_exception=False),
-        "firm admin": firm_admin_client,
-        "staff": staff_client,
-    }[who]()
+    client = CLIENT_FOR[who]()
     routes, _ = project_routes()
     in_path, _ = project_routes({"str": "a%00b", "slug": "a%01b"})
     fields = dict.fromkeys(FIELD_NAMES, NUL)
@@ -87,13 +90,9 @@ def test_control_characters_anywhere_are_refused_on_every_url(who):
     assert len(answers) > 1000
 
 
-@pytest.mark.parametrize("who", ["anonymous", "firm admin", "staff"])
+@pytest.mark.parametrize("who", CLIENT_FOR)
 def test_ids_beyond_64_bits_and_odd_values_give_no_500_on_any_url(who):
-    client = {
-        "anonymous": lambda: Client(raise_request_exception=False),
-        "firm admin": firm_admin_client,
-        "staff": staff_client,
-    }[who]()
+    client = CLIENT_FOR[who]()
     routes, _ = project_routes({"int": "99999999999999999999"})
     huge = dict.fromkeys(FIELD_NAMES, "99999999999999999999999")
     failures = []

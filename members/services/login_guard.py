@@ -35,22 +35,15 @@ def attempt_key(request, account_key):
     return f"{account_key}:{client_address(request)}"
 
 
-def _failures_key(login):
-    return f"verbund:login:failures:{_digest(login.lower())}"
-
-
-def _pace_key(login):
-    return f"verbund:login:pace:{_digest(login.lower())}"
-
-
-def _known_key(login):
-    return f"verbund:login:known:{_digest(login.lower())}"
+def _key(kind, login):
+    """Cache key of one kind of record about an account (failures, pace, known)."""
+    return f"verbund:login:{kind}:{_digest(login.lower())}"
 
 
 def record_failure(login):
     if not login:
         return
-    key = _failures_key(login)
+    key = _key("failures", login)
     cache.add(key, 0, timeout=policy("WINDOW_SECONDS"))
     try:
         cache.incr(key)
@@ -59,26 +52,26 @@ def record_failure(login):
 
 
 def is_known_source(request, login):
-    return _digest(client_address(request)) in cache.get(_known_key(login), [])
+    return _digest(client_address(request)) in cache.get(_key("known", login), [])
 
 
 def remember_source(request, login):
     """After a complete sign-in: this address belongs to the owner for a while."""
     source = _digest(client_address(request))
-    known = [s for s in cache.get(_known_key(login), []) if s != source]
+    known = [s for s in cache.get(_key("known", login), []) if s != source]
     known = [source, *known][: policy("KNOWN_SOURCES_KEPT")]
-    cache.set(_known_key(login), known, timeout=policy("KNOWN_SOURCE_DAYS") * 86400)
+    cache.set(_key("known", login), known, timeout=policy("KNOWN_SOURCE_DAYS") * 86400)
 
 
 def may_try_now(request, login):
     """False when the account is under attack and this unknown address must wait."""
     if not login:
         return True
-    if (cache.get(_failures_key(login)) or 0) < policy("ACCOUNT_FAILURES"):
+    if (cache.get(_key("failures", login)) or 0) < policy("ACCOUNT_FAILURES"):
         return True
     if is_known_source(request, login):
         return True
-    if cache.add(_pace_key(login), 1, timeout=policy("PACE_SECONDS")):
+    if cache.add(_key("pace", login), 1, timeout=policy("PACE_SECONDS")):
         return True
     logger.warning(
         "Login paced: many failed attempts on account %s from several addresses",
