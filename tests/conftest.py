@@ -394,3 +394,17 @@ def set_office(**fields):
         setattr(office, name, value)
     office.save()
     return office
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests for one kind of database are left out on the other, so that no test skips."""
+    from django.conf import settings
+
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    left_out_marker = "not_on_sqlite" if on_sqlite else "sqlite_only"
+    kept, left_out = [], []
+    for item in items:
+        (left_out if item.get_closest_marker(left_out_marker) else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept

@@ -24,10 +24,6 @@ CAPACITY = 10
 FIRM_LIMIT = 3
 
 
-def on_sqlite():
-    return connection.vendor == "sqlite"
-
-
 def run_in_parallel(calls, timeout=60):
     """Runs the calls at the same moment, one thread and connection each; returns errors."""
     start = threading.Barrier(len(calls))
@@ -56,17 +52,15 @@ def test_fifty_parallel_enrolments_fill_ten_seats_exactly(require_postgres):
     assert_fifty_parallel_enrolments_fill_ten_seats()
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_parallel_enrolments_on_sqlite():
-    if not on_sqlite():
-        pytest.skip("runs on SQLite; test_sqlite_rush_in_own_process covers other databases")
     assert_fifty_parallel_enrolments_fill_ten_seats()
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_firm_admins_enrol_at_the_same_second_on_sqlite():
-    if not on_sqlite():
-        pytest.skip("runs on SQLite; test_sqlite_rush_in_own_process covers other databases")
     date = WorkshopDateFactory(capacity=3, firm_limit=2)
     url = reverse("enrolment:enrol", args=[date.pk])
     answers = []
@@ -91,10 +85,9 @@ def test_two_firm_admins_enrol_at_the_same_second_on_sqlite():
 
 
 @pytest.mark.services
+@pytest.mark.not_on_sqlite
 def test_sqlite_rush_in_own_process():
     """CI runs the suite on PostgreSQL; the embedded default gets the same rush here."""
-    if on_sqlite():
-        pytest.skip("the suite runs on SQLite already")
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
