@@ -8,46 +8,34 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict, field_validator
 
 from members.models import Firm, Person, managed_firm_ids
 from members.services.audit import record
 from members.services.calendar_feeds import personal_feed_url
 from members.services.people import email_taken
+from verbund.api_contract import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    ApiError,
+    BodyId,
+    IsoDate,
+    Pagination,
+    PathId,
+    QueryId,
+    QueryText,
+    email_field,
+    error_responses,
+    id_field,
+    invalid,
+    text,
+)
 
 router = Router(tags=["Personen"])
 
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-# Far beyond any real list; larger page numbers would overflow the database's OFFSET.
-MAX_PAGE = 1_000_000
-
-
-class Pagination(PageNumberPagination):
-    """Page-number pagination of every API list; absurd page numbers get a 400."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1)
-
-
-class ApiError(Exception):
-    """An error answer: status, message for the client and optional field errors."""
-
-    def __init__(self, status_code, message, errors=None):
-        self.status_code = status_code
-        self.message = message
-        self.errors = errors
-        super().__init__(status_code, message)
-
 
 # --- Schemas -----------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    message: str
-    errors: dict[str, list[str]] | None = None
 
 
 class FirmOut(Schema):
@@ -110,14 +98,16 @@ class EmployeeIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    first_name: str = Field(..., max_length=150)
-    last_name: str = Field(..., max_length=150)
-    email: str = Field("", max_length=254)
-    department: str = Field("", max_length=150)
-    personnel_number: str = Field("", max_length=50)
-    left_on: date | None = None
-    firm: int | None = Field(
-        None, description="Nur für die Koordinierungsstelle: Id des Unternehmens."
+    first_name: str = text(150, filled=True)
+    last_name: str = text(150, filled=True)
+    email: str = email_field("")
+    department: str = text(150, "")
+    personnel_number: str = text(50, "")
+    left_on: IsoDate | None = None
+    firm: BodyId | None = id_field(
+        None,
+        description="Id des Unternehmens: nötig für die Koordinierungsstelle und für "
+        "Konten, die mehrere Unternehmen verwalten.",
     )
 
     _names = field_validator("first_name", "last_name")(_required_text)
@@ -130,12 +120,13 @@ class EmployeePatch(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    first_name: str | None = Field(None, max_length=150)
-    last_name: str | None = Field(None, max_length=150)
-    email: str | None = Field(None, max_length=254)
-    department: str | None = Field(None, max_length=150)
-    personnel_number: str | None = Field(None, max_length=50)
-    left_on: date | None = None
+    # Names can be changed, not removed: no null here.
+    first_name: str = text(150, None, filled=True)
+    last_name: str = text(150, None, filled=True)
+    email: str | None = email_field(None, nullable=True)
+    department: str | None = text(150, None)
+    personnel_number: str | None = text(50, None)
+    left_on: IsoDate | None = None
 
     _names = field_validator("first_name", "last_name")(_required_text)
     _texts = field_validator("department", "personnel_number")(_optional_text)
@@ -159,28 +150,27 @@ def _employees(user):
     return Person.objects.managed_by(user).filter(erased_at__isnull=True)
 
 
+def _unknown_firm():
+    # The same answer for a firm that does not exist and one the caller does not manage.
+    return invalid(
+        "firm", _("Dieses Unternehmen gibt es nicht, oder Sie verwalten es nicht."), status=404
+    )
+
+
 def _target_firm(user, firm_id):
     if user.is_staff:
         if firm_id is None:
-            raise ApiError(400, _("Die Eingaben sind ungültig."), {
-                "firm": [_("Bitte geben Sie das Unternehmen an.")]
-            })
+            raise invalid("firm", _("Bitte geben Sie das Unternehmen an."))
         firm = Firm.objects.filter(pk=firm_id).first()
         if firm is None:
-            raise ApiError(400, _("Die Eingaben sind ungültig."), {
-                "firm": [_("Dieses Unternehmen gibt es nicht.")]
-            })
+            raise _unknown_firm()
         return firm
     firm_ids = managed_firm_ids(user)
     if firm_id is not None and firm_id not in firm_ids:
-        raise ApiError(400, _("Die Eingaben sind ungültig."), {
-            "firm": [_("Sie können Personen nur für Ihr eigenes Unternehmen anlegen.")]
-        })
+        raise _unknown_firm()
     if firm_id is None:
         if len(firm_ids) != 1:
-            raise ApiError(400, _("Die Eingaben sind ungültig."), {
-                "firm": [_("Bitte geben Sie das Unternehmen an.")]
-            })
+            raise invalid("firm", _("Bitte geben Sie das Unternehmen an."))
         (firm_id,) = firm_ids
     return Firm.objects.get(pk=firm_id)
 
@@ -190,6 +180,7 @@ def _duplicate_email():
         409,
         _("In diesem Unternehmen gibt es bereits eine Person mit dieser E-Mail-Adresse."),
         {"email": [_("Diese E-Mail-Adresse ist im Unternehmen bereits vergeben.")]},
+        code="duplicate_email",
     )
 
 
@@ -209,7 +200,9 @@ def _save(person):
 # --- Endpoints ---------------------------------------------------------------------------
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="Eigenes Konto")
+@router.get(
+    "/me", response={200: MeOut, **error_responses(400, 401)}, summary="Eigenes Konto"
+)
 def me(request):
     """The account behind the token or session: role and firm."""
     user = request.user
@@ -232,14 +225,15 @@ def me(request):
 
 @router.get(
     "/employees",
-    response={200: list[EmployeeOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: list[EmployeeOut], **error_responses(400, 401, 403, 404)},
     summary="Beschäftigte auflisten",
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def list_employees(request, email: str | None = None, firm: int | None = None):
+def list_employees(request, email: QueryText = None, firm: QueryId = None):
     """People of the own firm (the coordination office: of all firms), sorted by name.
 
-    `email` finds a person by address; `firm` narrows the list to one firm.
+    `email` finds a person by address; `firm` narrows the list to one firm (404 for a
+    firm that does not exist or that the account does not manage).
     """
     user = _require_manager(request.user)
     people = _employees(user).order_by("last_name", "first_name", "pk")
@@ -251,30 +245,29 @@ def list_employees(request, email: str | None = None, firm: int | None = None):
         else:
             known = firm in managed_firm_ids(user)
         if not known:
-            raise ApiError(400, _("Die Eingaben sind ungültig."), {
-                "firm": [_("Dieses Unternehmen gibt es nicht, oder Sie verwalten es nicht.")]
-            })
+            raise _unknown_firm()
         people = people.filter(firm_id=firm)
     return people
 
 
 @router.get(
     "/employees/{person_id}",
-    response={200: EmployeeOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: EmployeeOut, **error_responses(400, 401, 403, 404)},
     summary="Eine Person",
 )
-def get_employee(request, person_id: int):
+def get_employee(request, person_id: PathId):
     user = _require_manager(request.user)
     return get_object_or_404(_employees(user), pk=person_id)
 
 
 @router.post(
     "/employees",
-    response={201: EmployeeOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response={201: EmployeeOut, **error_responses(400, 401, 403, 404, 409, 413)},
     summary="Person anlegen",
 )
 def create_employee(request, payload: EmployeeIn):
-    """Create a person (role: employee). 409 if the firm already has the email address."""
+    """Create a person (role: employee). 409 if the firm already has the email address,
+    404 for a `firm` that does not exist or that the account does not manage."""
     user = _require_manager(request.user)
     firm = _target_firm(user, payload.firm)
     _check_unique_email(firm.pk, payload.email)
@@ -295,13 +288,10 @@ def create_employee(request, payload: EmployeeIn):
 
 @router.patch(
     "/employees/{person_id}",
-    response={
-        200: EmployeeOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-        409: ErrorOut,
-    },
+    response={200: EmployeeOut, **error_responses(400, 401, 403, 404, 409, 413)},
     summary="Person ändern",
 )
-def update_employee(request, person_id: int, payload: EmployeePatch):
+def update_employee(request, person_id: PathId, payload: EmployeePatch):
     """Change the fields that are sent. The firm and the role cannot be changed here."""
     user = _require_manager(request.user)
     person = get_object_or_404(_employees(user), pk=person_id)
@@ -311,13 +301,9 @@ def update_employee(request, person_id: int, payload: EmployeePatch):
             changes[field] = ""
     for field in ("first_name", "last_name"):
         if field in changes and changes[field] is None:
-            raise ApiError(400, _("Die Eingaben sind ungültig."), {
-                field: [_("Dieses Feld darf nicht leer sein.")]
-            })
+            raise invalid(field, _("Dieses Feld darf nicht leer sein."))
     if changes.get("left_on") and person.user_id is not None and person.user_id == user.pk:
-        raise ApiError(400, _("Die Eingaben sind ungültig."), {
-            "left_on": [_("Sie können Ihr eigenes Ausscheiden nicht eintragen.")]
-        })
+        raise ApiError(403, _("Sie können Ihr eigenes Ausscheiden nicht eintragen."))
     changed = [field for field, value in changes.items() if getattr(person, field) != value]
     if "email" in changed:
         _check_unique_email(person.firm_id, changes["email"], exclude=person)

@@ -44,6 +44,8 @@ def assert_json_error(response, status):
     assert response["Content-Type"].startswith("application/json")
     data = response.json()
     assert data["message"]
+    # Every error carries the machine-readable reason the schema documents.
+    assert isinstance(data.get("code"), str) and data["code"], data
     return data
 
 
@@ -236,7 +238,8 @@ def test_firm_admin_cannot_create_in_another_firm(client, auth, firm):
     response = send(client, "post", "/api/v1/employees", {
         "first_name": "Jana", "last_name": "Fremd", "firm": other.pk,
     }, **auth)
-    data = assert_json_error(response, 400)
+    data = assert_json_error(response, 404)
+    assert data["code"] == "not_found"
     assert "firm" in data["errors"]
     assert not other.people.exists()
     response = send(client, "post", "/api/v1/employees", {
@@ -338,8 +341,28 @@ def test_unknown_api_address_is_a_404_json(client, auth):
 
 def test_wrong_method_is_a_405_json(client, auth):
     response = client.delete("/api/v1/me", **auth)
-    assert_json_error(response, 405)
+    assert assert_json_error(response, 405)["code"] == "method_not_allowed"
     assert response["Allow"] == "GET"
+
+
+def test_the_schema_states_what_the_api_refuses(client):
+    import re
+
+    schema = client.get("/api/v1/openapi.json").json()
+    new_person = schema["components"]["schemas"]["EmployeeIn"]["properties"]
+    name = re.compile(new_person["first_name"]["pattern"])
+    assert name.search("Jana") and name.search(" Ömer ")
+    assert not name.search("") and not name.search("   ") and not name.search("Ja\x00na")
+    assert new_person["firm"]["anyOf"][0]["minimum"] == 1
+    change = schema["components"]["schemas"]["EmployeePatch"]["properties"]
+    assert "null" not in json.dumps(change["first_name"])
+    employees = schema["paths"]["/api/v1/employees"]
+    for operation in employees.values():
+        assert {"400", "401", "403", "404"} <= set(operation["responses"])
+        error = operation["responses"]["400"]["content"]["application/json"]["schema"]
+        assert error["$ref"].endswith("/ErrorOut")
+    error_out = schema["components"]["schemas"]["ErrorOut"]
+    assert set(error_out["required"]) == {"message", "code"}
 
 
 def test_session_writes_need_the_csrf_token(admin):

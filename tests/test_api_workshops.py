@@ -48,6 +48,8 @@ def assert_json_error(response, status):
     assert response["Content-Type"].startswith("application/json")
     data = response.json()
     assert data["message"]
+    # Every error carries the machine-readable reason the schema documents.
+    assert isinstance(data.get("code"), str) and data["code"], data
     return data
 
 
@@ -229,7 +231,8 @@ def test_filter_by_topic_slug(client):
     robotik = WorkshopDateFactory(series__topic=TopicFactory(name="Robotik", slug="robotik"))
     WorkshopDateFactory(series__topic=TopicFactory(name="3D-Druck", slug="3d-druck"))
     assert ids(client.get("/api/v1/offers?topic=robotik")) == [robotik.pk]
-    data = assert_json_error(client.get("/api/v1/offers?topic=gibt-es-nicht"), 400)
+    data = assert_json_error(client.get("/api/v1/offers?topic=gibt-es-nicht"), 404)
+    assert data["code"] == "not_found"
     assert "Dieses Thema gibt es nicht" in data["errors"]["topic"][0]
 
 
@@ -260,13 +263,14 @@ def test_filter_by_first_day_inclusive(client):
         == [feb.pk]
 
 
-def test_reversed_or_invalid_dates_are_a_400(client):
-    data = assert_json_error(
-        client.get("/api/v1/offers?date_from=2030-02-01&date_to=2030-01-01"), 400
-    )
-    assert "date_to" in data["errors"]
-    data = assert_json_error(client.get("/api/v1/offers?date_from=31.12.2030"), 400)
-    assert "JJJJ-MM-TT" in data["errors"]["date_from"][0]
+def test_a_reversed_date_range_finds_nothing_and_invalid_dates_are_a_400(client):
+    WorkshopDateFactory(starts_at=berlin(date(2030, 1, 15)))
+    response = client.get("/api/v1/offers?date_from=2030-02-01&date_to=2030-01-01")
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "count": 0}
+    for value in ("31.12.2030", "0", "1700000000", "2030-01-15T09:00:00"):
+        data = assert_json_error(client.get("/api/v1/offers", {"date_from": value}), 400)
+        assert "JJJJ-MM-TT" in data["errors"]["date_from"][0]
 
 
 def test_free_only(client):
@@ -552,6 +556,7 @@ def test_employee_self_enrolment_depends_on_the_firm(client, firm):
 )
 def test_bad_body_is_a_400_with_field_errors(client, auth, body, field):
     data = assert_json_error(post(client, "/api/v1/enrolments", body, **auth), 400)
+    assert data["code"] == "invalid"
     assert field in data["errors"]
     assert not Enrolment.objects.exists()
 

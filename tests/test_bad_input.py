@@ -205,8 +205,6 @@ def test_an_oversize_form_is_413_with_a_page(client, firm_admin, settings):
 
 
 @pytest.mark.parametrize("path, params, field", [
-    ("/api/v1/offers", {"topic": "gibt-es-nicht"}, "topic"),
-    ("/api/v1/offers", {"district": "mars"}, "district"),
     ("/api/v1/offers", {"format": "praesenz"}, "format"),
     ("/api/v1/offers", {"date_from": "2027-02-31"}, "date_from"),
     ("/api/v1/offers", {"page": "99999999999999999999"}, "page"),
@@ -217,9 +215,23 @@ def test_an_oversize_form_is_413_with_a_page(client, firm_admin, settings):
     ("/api/v1/employees", {"firm": "99999999999999999999"}, "firm"),
     ("/api/v1/employees", {"page_size": "0"}, "page_size"),
 ])
-def test_unknown_filter_values_on_list_endpoints_are_a_400_per_field(
+def test_malformed_filter_values_on_list_endpoints_are_a_400_per_field(
     client, token, path, params, field
 ):
     response = client.get(path, params, **token)
     assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
     assert field in response.json()["errors"]
+
+
+@pytest.mark.parametrize("path, params, field", [
+    ("/api/v1/offers", {"topic": "gibt-es-nicht"}, "topic"),
+    ("/api/v1/offers", {"district": "mars"}, "district"),
+    ("/api/v1/enrolments", {"date": "987654321"}, "date"),
+    ("/api/v1/employees", {"firm": "987654321"}, "firm"),
+])
+def test_filter_values_naming_nothing_are_a_404_per_field(client, token, path, params, field):
+    response = client.get(path, params, **token)
+    assert response.status_code == 404, response.content
+    assert response.json()["code"] == "not_found"
+    assert response.json()["errors"][field][0]

@@ -1,7 +1,7 @@
 """The public API, version 1 (django-ninja). OpenAPI at /api/v1/openapi.json.
 
-Every answer is JSON, errors included: ``{"message": "..."}``, for invalid input also
-``"errors": {"field": ["..."]}``.
+Every answer is JSON, errors included: ``{"message": "...", "code": "..."}``, for invalid
+input also ``"errors": {"field": ["..."]}`` (verbund.api_contract).
 """
 
 import logging
@@ -16,8 +16,8 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from members.api import ApiError
 from members.api import router as members_router
+from verbund.api_contract import DEFAULT_CODES, ApiError
 from workshops.api import router as workshops_router
 
 logger = logging.getLogger(__name__)
@@ -29,12 +29,15 @@ Schnittstelle des Weiterbildungsverbunds für Personalsysteme und Partnerportale
 Tokens unter *Mein Konto → API-Tokens*; ein Token hat genau die Rechte seines Kontos.
 Im Browser gilt auch die Anmeldung an der Website (mit CSRF-Schutz).
 
-**Fehler** sind immer JSON: `{"message": "…"}`; bei ungültigen Eingaben (Status 400)
-zusätzlich `{"errors": {"feld": ["…"]}}`. 401: nicht angemeldet oder Token ungültig,
-403: keine Berechtigung, 404: nicht gefunden (auch Objekte anderer Unternehmen),
-409: Konflikt, etwa eine doppelte E-Mail-Adresse. Steuerzeichen (etwa ein Nullbyte) in
-Adresse, Parametern oder JSON-Texten: 400 mit `"code": "control_characters"`; ein Inhalt über
-2,5 MB: 413 mit `"code": "too_large"`.
+**Fehler** sind immer JSON: `{"message": "…", "code": "…"}`, bei Eingaben, die nicht
+passen, zusätzlich `{"errors": {"feld": ["…"]}}`. `message` ist für Menschen, `code` für
+Programme. 400 `invalid`: die Eingabe entspricht nicht dem Schema (Typ, Länge, Pflichtfeld,
+Wertebereich). 401 `not_authenticated`: nicht angemeldet oder Token ungültig.
+403 `forbidden`: keine Berechtigung. 404 `not_found`: nicht gefunden, auch Objekte anderer
+Unternehmen und Filterwerte, die nichts Bestehendes bezeichnen (ein unbekanntes Thema, ein
+fremdes Unternehmen). 409: Konflikt, etwa `duplicate_email` oder eine Regel der Anmeldung
+(`deadline_passed`, `no_seat`, …). Steuerzeichen (etwa ein Nullbyte) in Adresse, Parametern
+oder JSON-Texten: 400 `control_characters`; ein Inhalt über 2,5 MB: 413 `too_large`.
 
 **Seiten:** Listen antworten mit `{"items": […], "count": N}`; Parameter `page` (ab 1)
 und `page_size` (Standard 20, höchstens 100).
@@ -101,8 +104,8 @@ api = VerbundAPI(
 )
 
 
-def error_response(request, status, message, errors=None):
-    data = {"message": str(message)}
+def error_response(request, status, message, errors=None, code=None):
+    data = {"message": str(message), "code": code or DEFAULT_CODES.get(status, "error")}
     if errors is not None:
         data["errors"] = errors
     return api.create_response(request, data, status=status)
@@ -124,7 +127,7 @@ def _ninja_message(exc):
 
 @api.exception_handler(ApiError)
 def api_error(request, exc):
-    return error_response(request, exc.status_code, exc.message, exc.errors)
+    return error_response(request, exc.status_code, exc.message, exc.errors, exc.code)
 
 
 @api.exception_handler(AuthenticationError)
@@ -136,7 +139,8 @@ def authentication_error(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return error_response(request, exc.status_code, _ninja_message(exc))
+    code = "csrf_failed" if exc.status_code == 403 and "CSRF" in exc.message else None
+    return error_response(request, exc.status_code, _ninja_message(exc), code=code)
 
 
 @api.exception_handler(Http404)
@@ -165,6 +169,9 @@ VALIDATION_MESSAGES = {
     "dict_type": lambda e: _("Bitte senden Sie ein JSON-Objekt."),
     "bool_type": lambda e: _("Bitte geben Sie true oder false an."),
     "bool_parsing": lambda e: _("Bitte geben Sie true oder false an."),
+    "literal_error": lambda e: _("Erlaubt sind: %(values)s.")
+    % {"values": e.get("ctx", {}).get("expected", "").replace("'", "")},
+    "string_pattern_mismatch": lambda e: _("Dieser Wert hat nicht die erlaubte Form."),
 }
 
 

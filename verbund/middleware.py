@@ -11,6 +11,8 @@ from django.utils import formats, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import check_for_language, gettext
 
+from verbund.text import CONTROL_CHARACTERS
+
 
 class LanguageMiddleware:
     """German unless the visitor chose another language with the language switch.
@@ -94,8 +96,6 @@ class CacheHeadersMiddleware:
         return request.path.startswith(PUBLIC_PATH_PREFIXES)
 
 
-# C0 control characters and DEL; tab, line feed and carriage return are ordinary text.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Ids in addresses are 64-bit integers; a longer number can name nothing.
 LARGEST_ID = 2**63 - 1
 ID_SEGMENT = re.compile(r"(?:^|/)(\d{19,})(?=[/.]|$)")

@@ -1,6 +1,12 @@
-"""Stored text on its way out: what spreadsheets and readers would misread."""
+"""Text coming in and going out: what no field may hold, and what spreadsheets and readers
+would misread."""
 
 import re
+
+# C0 control characters and DEL; tab, line feed and carriage return are ordinary text.
+# Kept as a character class so that the API's schema can state the same rule.
+CONTROL_CHARACTER_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+CONTROL_CHARACTERS = re.compile(f"[{CONTROL_CHARACTER_CLASS}]")
 
 # A spreadsheet program reads a cell beginning with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -1,6 +1,6 @@
 """API v1, workshop part: public offers (dates) and the caller's enrolments."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.conf import settings
 from django.http import Http404
@@ -9,11 +9,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 
 from cms.models import WorkshopSeriesPage
-from members.api import MAX_PAGE_SIZE, PAGE_SIZE, ApiError, ErrorOut, Pagination
+from verbund.api_contract import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    ApiError,
+    BodyId,
+    Pagination,
+    PathId,
+    QueryDate,
+    QueryId,
+    QueryText,
+    error_responses,
+    id_field,
+    invalid,
+    query_choice,
+)
 from verbund.links import absolute_url
 from workshops.models import Enrolment, WorkshopDate
 from workshops.services import enrolment as enrolment_service
@@ -25,14 +39,11 @@ router = Router(tags=["Workshops"])
 # Offers are public: a token is accepted, anybody else (with or without the site's login)
 # is served as an anonymous visitor. The answer is the same for everyone.
 PUBLIC_AUTH = [BearerTokenAuth(), AllowAnonymous()]
+# The schema says so: a token, or nothing at all (the empty requirement).
+PUBLIC_SCHEMA = {"security": [{"BearerTokenAuth": []}, {}]}
 
 
 # --- Schemas -----------------------------------------------------------------------------
-
-
-class RuleErrorOut(Schema):
-    message: str
-    code: str = Field(description="Maschinenlesbarer Grund, z. B. deadline_passed")
 
 
 class SeriesOut(Schema):
@@ -158,9 +169,9 @@ class EnrolmentOut(Schema):
 class EnrolmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    offer: int = Field(..., description="Id des Termins")
-    employee: int = Field(..., description="Id der Person aus /employees")
-    waitlist: bool = Field(
+    offer: BodyId = id_field(description="Id des Termins")
+    employee: BodyId = id_field(description="Id der Person aus /employees")
+    waitlist: StrictBool = Field(
         True, description="Bei vollem Termin auf die Warteliste setzen (sonst 409 no_seat)"
     )
 
@@ -173,19 +184,16 @@ class EnrolmentStatusOut(Schema):
 # --- Helpers -----------------------------------------------------------------------------
 
 
-def _invalid(field, message):
-    return ApiError(400, _("Die Eingaben sind ungültig."), {field: [message]})
-
-
 def _offers():
     return offers_service.find_offers(offers_service.OfferFilters())
 
 
 def _rule_error(exc):
-    return Status(exc.status, {"message": str(exc.message), "code": exc.code})
+    return ApiError(exc.status, exc.message, code=exc.code)
 
 
-RULE_ERRORS = {400: RuleErrorOut, 404: RuleErrorOut, 409: RuleErrorOut, 503: RuleErrorOut}
+# What a rule of the enrolment service can answer, besides success.
+RULE_ERRORS = error_responses(400, 401, 404, 409, 503)
 
 
 def _enrolments(user):
@@ -209,26 +217,28 @@ Thema genügen; höchstens 200 Zeichen werden berücksichtigt); `topic` (Kurznam
 ersten Teils); `district` (Kurzname des Kreises); `free_only=true` nur Termine mit freien
 Plätzen; `member_free=true` nur für Mitglieder kostenfreie Termine; `funding=true` nur
 Termine, zu denen mindestens ein Förderprogramm passt. Ein unbekannter Kurzname oder Wert
-ergibt 400 mit einer Meldung je Feld.
+ergibt 404 (ein unbekanntes Format 400), mit einer Meldung je Feld. Liegt `date_to` vor
+`date_from`, ist die Liste leer.
 """
 
 
 @router.get(
     "/offers",
-    response={200: list[OfferOut], 400: ErrorOut},
+    response={200: list[OfferOut], **error_responses(400, 404)},
     auth=PUBLIC_AUTH,
+    openapi_extra=PUBLIC_SCHEMA,
     summary="Kommende Termine auflisten",
     description=OFFERS_DESCRIPTION,
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_offers(
     request,
-    q: str | None = None,
-    topic: str | None = None,
-    format: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    district: str | None = None,
+    q: QueryText = None,
+    topic: QueryText = None,
+    format: query_choice(offers_service.FORMATS) = None,
+    date_from: QueryDate = None,
+    date_to: QueryDate = None,
+    district: QueryText = None,
     free_only: bool = False,
     member_free: bool = False,
     funding: bool = False,
@@ -238,26 +248,28 @@ def list_offers(
         date_to=date_to, district=district or "", free_only=free_only,
         member_free=member_free, funding=funding,
     )
-    problems = offers_service.problems(filters)
-    if problems:
+    unknown = offers_service.unknown_values(filters)
+    if unknown:
+        # A format outside the list is malformed; a topic or district may simply be gone.
         raise ApiError(
-            400, _("Die Eingaben sind ungültig."),
-            {name: [message] for name, message in problems.items()},
+            400 if "format" in unknown else 404, _("Die Eingaben sind ungültig."),
+            {name: [message] for name, message in unknown.items()},
         )
     return offers_service.find_offers(filters)
 
 
 @router.get(
     "/offers/{offer_id}",
-    response={200: OfferOut, 404: ErrorOut},
+    response={200: OfferOut, **error_responses(400, 404)},
     auth=PUBLIC_AUTH,
+    openapi_extra=PUBLIC_SCHEMA,
     summary="Ein Termin",
     description=(
         "Ein kommender Termin mit denselben Angaben wie in der Liste. Abgesagte, "
         "durchgeführte, bereits begonnene und unveröffentlichte Termine: 404."
     ),
 )
-def get_offer(request, offer_id: int):
+def get_offer(request, offer_id: PathId):
     offer = _offers().filter(pk=offer_id).first()
     if offer is None:
         raise Http404
@@ -269,36 +281,38 @@ def get_offer(request, offer_id: int):
 
 @router.get(
     "/enrolments",
-    response={200: list[EnrolmentOut], 400: ErrorOut, 401: ErrorOut},
+    response={200: list[EnrolmentOut], **error_responses(400, 401, 404)},
     summary="Anmeldungen auflisten",
     description=(
         "Die Anmeldungen, die das Konto sehen darf: Firmenadministrationen und "
         "Ansprechpersonen die ihres Unternehmens, Beschäftigte ihre eigenen, die "
         "Koordinierungsstelle alle. Neueste zuerst. Filter: `date` (Id des Termins), "
         "`status` (confirmed, waitlisted, offered, cancelled, declined, expired). Ein "
-        "unbekannter Termin oder Status ergibt 400."
+        "unbekannter Status ergibt 400, ein unbekannter Termin 404."
     ),
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def list_enrolments(request, date: int | None = None, status: str | None = None):
+def list_enrolments(
+    request, date: QueryId = None, status: query_choice(Enrolment.Status.values) = None
+):
     enrolments = _enrolments(request.user).order_by("-created_at", "-pk")
     if status:
         if status not in Enrolment.Status.values:
-            raise _invalid(
+            raise invalid(
                 "status",
                 _("Erlaubt sind: %(values)s.") % {"values": ", ".join(Enrolment.Status.values)},
             )
         enrolments = enrolments.filter(status=status)
     if date is not None:
         if not WorkshopDate.objects.filter(pk=date).exists():
-            raise _invalid("date", _("Diesen Termin gibt es nicht."))
+            raise invalid("date", _("Diesen Termin gibt es nicht."), status=404)
         enrolments = enrolments.filter(date_id=date)
     return enrolments
 
 
 @router.post(
     "/enrolments",
-    response={201: EnrolmentStatusOut, 401: ErrorOut, **RULE_ERRORS},
+    response={201: EnrolmentStatusOut, **RULE_ERRORS, **error_responses(413)},
     summary="Person anmelden",
     description=(
         "Meldet eine Person des eigenen Unternehmens zu einem Termin an. Antwort 201 mit "
@@ -318,7 +332,7 @@ def create_enrolment(request, payload: EnrolmentIn):
             waitlist=payload.waitlist,
         )
     except EnrolmentError as exc:
-        return _rule_error(exc)
+        raise _rule_error(exc) from None
     return Status(201, {"id": enrolment.pk, "status": enrolment.status})
 
 
@@ -326,13 +340,13 @@ def _change(action, request, enrolment_id):
     try:
         enrolment = action(enrolment_id=enrolment_id, by_user=request.user)
     except EnrolmentError as exc:
-        return _rule_error(exc)
+        raise _rule_error(exc) from None
     return {"id": enrolment.pk, "status": enrolment.status}
 
 
 @router.post(
     "/enrolments/{enrolment_id}/cancel",
-    response={200: EnrolmentStatusOut, 401: ErrorOut, **RULE_ERRORS},
+    response={200: EnrolmentStatusOut, **RULE_ERRORS},
     summary="Anmeldung stornieren",
     description=(
         "Storniert einen Platz, einen Wartelistenplatz oder ein Platzangebot; ein frei "
@@ -341,13 +355,13 @@ def _change(action, request, enrolment_id):
         "nur die Koordinierungsstelle)."
     ),
 )
-def cancel_enrolment(request, enrolment_id: int):
+def cancel_enrolment(request, enrolment_id: PathId):
     return _change(enrolment_service.cancel, request, enrolment_id)
 
 
 @router.post(
     "/enrolments/{enrolment_id}/accept",
-    response={200: EnrolmentStatusOut, 401: ErrorOut, **RULE_ERRORS},
+    response={200: EnrolmentStatusOut, **RULE_ERRORS},
     summary="Nachrückplatz annehmen",
     description=(
         "Nimmt einen angebotenen Nachrückplatz an (Status danach confirmed). Fehler: 404 "
@@ -355,18 +369,18 @@ def cancel_enrolment(request, enrolment_id: int):
         "abgelaufen; der Platz ging an die nächste Person)."
     ),
 )
-def accept_offer(request, enrolment_id: int):
+def accept_offer(request, enrolment_id: PathId):
     return _change(enrolment_service.accept_offer, request, enrolment_id)
 
 
 @router.post(
     "/enrolments/{enrolment_id}/decline",
-    response={200: EnrolmentStatusOut, 401: ErrorOut, **RULE_ERRORS},
+    response={200: EnrolmentStatusOut, **RULE_ERRORS},
     summary="Nachrückplatz ablehnen",
     description=(
         "Lehnt einen angebotenen Nachrückplatz ab (Status danach declined); der Platz geht "
         "an die nächste Person auf der Warteliste. Fehler: 404 `not_found`, 409 `no_offer`."
     ),
 )
-def decline_offer(request, enrolment_id: int):
+def decline_offer(request, enrolment_id: PathId):
     return _change(enrolment_service.decline_offer, request, enrolment_id)

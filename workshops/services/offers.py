@@ -1,7 +1,9 @@
 """The offer finder: one set of filters for the page /angebote/ and GET /api/v1/offers.
 
     filters = OfferFilters(q="Robotik", district="reutlingen", free_only=True)
-    problems(filters)        -> {field: message} for input that cannot be answered
+    unknown_values(filters)  -> {field: message} for a format, topic or district that
+                                does not exist
+    problems(filters)        -> the same, and a date range that ends before it starts
     find_offers(filters)     -> upcoming public dates matching every filter, by date
     facet_counts(filters)    -> for each option, how many dates it would give with the
                                 other filters applied (a fixed number of queries)
@@ -119,9 +121,9 @@ def from_query_string(query_string):
 # --- Checks ----------------------------------------------------------------------------------
 
 
-def problems(filters):
-    """Input the finder cannot answer, as {field: message}: a format, topic or district
-    that does not exist, or a date range that ends before it starts."""
+def unknown_values(filters):
+    """Filter values that name nothing, as {field: message}: a format, topic or district
+    that does not exist."""
     errors = {}
     if filters.topic and not Topic.objects.filter(slug=filters.topic).exists():
         errors["topic"] = _("Dieses Thema gibt es nicht. Bitte wählen Sie eines aus der Liste.")
@@ -131,6 +133,13 @@ def problems(filters):
         )
     if filters.format and filters.format not in FORMATS:
         errors["format"] = _("Erlaubt sind: %(values)s.") % {"values": ", ".join(FORMATS)}
+    return errors
+
+
+def problems(filters):
+    """Input the finder form cannot answer, as {field: message}: unknown values, or a date
+    range that ends before it starts (which could only ever find nothing)."""
+    errors = unknown_values(filters)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         errors["date_to"] = _("Das Enddatum darf nicht vor dem Anfangsdatum liegen.")
     return errors
