@@ -123,6 +123,9 @@ def filesystem_transport_options(queue_dir: Path) -> dict:
 def _reset_broker_pools(app):
     from kombu import pools
 
+    from tasks.services.outbox import forget_broker_failure
+
+    forget_broker_failure()
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None

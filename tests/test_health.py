@@ -27,7 +27,7 @@ def test_live_answers_without_io(client, django_assert_num_queries, monkeypatch)
 def test_ready_when_database_and_broker_answer(client):
     response = client.get("/healthz/ready")
     assert response.status_code == 200, response.content
-    assert response.json() == {"status": "ok", "checks": ["broker", "database"]}
+    assert response.json() == {"status": "ok", "checks": ["broker", "cache", "database"]}
     assert "no-cache" in response["Cache-Control"]
 
 

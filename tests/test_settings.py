@@ -96,5 +96,5 @@ def test_redis_url_switches_cache_and_broker(tmp_path):
     result = run(["-c", EMBEDDED_DEFAULTS], env)
     assert result.returncode == 0, result.stderr
     config = json.loads(result.stdout.strip().splitlines()[-1])
-    assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["cache"] == "verbund.cache.DegradingRedisCache"
     assert config["broker"] == "redis://127.0.0.1:6379/3"

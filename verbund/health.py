@@ -1,5 +1,7 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -22,9 +24,16 @@ def _check_broker():
         conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
 
 
+def _check_cache():
+    """Redis, where the cache lives there (it falls back to memory, but is not ready)."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        cache._cache.get_client().ping()
+
+
 @never_cache
 def ready(request):
-    checks = {"database": _check_database, "broker": _check_broker}
+    checks = {"database": _check_database, "broker": _check_broker, "cache": _check_cache}
     problems = {}
     for name, check in checks.items():
         try:

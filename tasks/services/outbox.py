@@ -21,6 +21,7 @@ The broker is not a database: due times live here, and the only tasks ever queue
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 from email.utils import parseaddr
 
@@ -177,13 +178,27 @@ def cancel_pending(queryset, reason):
     )
 
 
-def enqueue(pks):
+# After the broker failed, requests stop trying to publish for this long (each try costs
+# the connection timeout); the rows wait in the database for the sweeper.
+BROKER_PAUSE_SECONDS = 10
+_broker_down_until = 0.0
+
+
+def forget_broker_failure():
+    """Publish at the next request again (after the broker was replaced or repaired)."""
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
+def enqueue(pks, *, sweeping=False):
     """Hand rows to the worker. A broker that is down only delays them: the sweeper
-    enqueues every due pending row again later."""
+    enqueues every due pending row again later. Right after a failure, requests do not
+    try again (the sweeper does)."""
+    global _broker_down_until
     from tasks.tasks import deliver_notification
 
     pks = list(pks)
-    if not pks:
+    if not pks or (not sweeping and time.monotonic() < _broker_down_until):
         return 0
     # Marked before publishing: a worker that gets the task at once must not find the row
     # locked by this update (it would skip the row as "being sent by another worker").
@@ -196,11 +211,14 @@ def enqueue(pks):
             deliver_notification.delay(pk)
             published += 1
     except Exception:  # the broker is unreachable; the rows stay pending in the database
+        _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("Broker unreachable, %s notification(s) wait for the sweeper",
                        len(pks) - published, exc_info=True)
         Notification.objects.filter(pk__in=pks[published:], state=State.PENDING).update(
             enqueued_at=None
         )
+    else:
+        _broker_down_until = 0.0
     return published
 
 
@@ -214,7 +232,7 @@ def sweep(now=None, *, limit=None):
         .order_by("due_at", "pk")
         .values_list("pk", flat=True)[: limit or settings.VERBUND_OUTBOX["SWEEP_BATCH"]]
     )
-    return enqueue(pks)
+    return enqueue(pks, sweeping=True)
 
 
 # What rendering any row reads: loaded with the row in one query.
