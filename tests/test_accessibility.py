@@ -46,7 +46,9 @@ def demo(browser_page):  # noqa: F811
 
 def axe_violations(page, axe_path):
     """Violations of WCAG 2.0/2.1 A and AA rules on the current page, one line each."""
-    page.add_script_tag(path=str(axe_path))
+    # Evaluated through the browser's debugging protocol: an injected <script> element
+    # would be refused by the site's Content-Security-Policy, as it should be.
+    page.evaluate(axe_path.read_text() + "\n;true")
     result = page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});

@@ -1,6 +1,7 @@
 import json
 import re
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import InvalidPage
@@ -94,6 +95,35 @@ class CacheHeadersMiddleware:
         if match is not None and match.url_name == "wagtail_serve":
             return True
         return request.path.startswith(PUBLIC_PATH_PREFIXES)
+
+
+# Wagtail 8's admin still writes inline scripts (chooser, date and inline-panel widgets)
+# and its editor adds style elements at run time; below this prefix alone the policy
+# allows inline code. Every other directive holds there too.
+ADMIN_PREFIX = "/admin/"
+ADMIN_POLICY_ADDITIONS = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the settings' policy, relaxed for the Wagtail admin."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info.startswith(ADMIN_PREFIX):
+            parts.update = {**ADMIN_POLICY_ADDITIONS, **(parts.update or {})}
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every answer (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
 
 
 # Ids in addresses are 64-bit integers; a longer number can name nothing.

@@ -13,6 +13,7 @@ from members.views.login import to_site_login
 
 from . import health
 from .api import api
+from .csp_reports import csp_report
 
 # Every password goes through the site's own login (allauth), where the rate limits and
 # the staff second factor apply. Wagtail's own login views, its page passwords and the
@@ -20,6 +21,7 @@ from .api import api
 urlpatterns = [
     path("healthz/live", health.live, name="health-live"),
     path("healthz/ready", health.ready, name="health-ready"),
+    path("csp-report/", csp_report, name="csp-report"),
     path("admin/login/", to_site_login, name="wagtailadmin_login"),
     path("_util/login/", to_site_login, name="wagtailcore_login"),
     path(

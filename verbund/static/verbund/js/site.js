@@ -21,4 +21,21 @@
     (label || target).scrollIntoView();
     target.focus({ preventScroll: true });
   });
+  // Copy buttons: <button data-copy-target="ID" data-copied="Kopiert." hidden> copies the
+  // value of the field ID and says so in the element with data-copy-status="ID". Without a
+  // clipboard the buttons stay hidden and the field can be copied by hand.
+  if (navigator.clipboard) {
+    document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+      var id = button.getAttribute("data-copy-target");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(document.getElementById(id).value).then(function () {
+          var status = document.querySelector("[data-copy-status='" + id + "']");
+          if (status) {
+            status.textContent = button.getAttribute("data-copied");
+          }
+        });
+      });
+    });
+  }
 })();
