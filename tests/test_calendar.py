@@ -173,6 +173,19 @@ def test_invitation_request_has_organizer_attendee_and_the_online_link():
     assert "https://meet.example/geheim" in str(event["DESCRIPTION"])
 
 
+def test_names_and_titles_go_into_calendars_as_plain_text():
+    enrolment = EnrolmentFactory(
+        date__series__title="=HYPERLINK(\"http://evil.example\"); Robotik",
+        person__first_name="+Anna", person__last_name="Schmidt\u202efdp.exe",
+        person__email="anna@firma.example",
+    )
+    data = invitation(enrolment, "REQUEST")
+    assert "\u202e".encode() not in data
+    [event] = events(parse(data))
+    assert str(event["SUMMARY"]) == '=HYPERLINK("http://evil.example"); Robotik'
+    assert event["ATTENDEE"].params["CN"] == "+Anna Schmidtfdp.exe"
+
+
 def test_invitation_mime_part_matches_the_method_in_the_body():
     enrolment = EnrolmentFactory()
     for method in ("REQUEST", "CANCEL"):

@@ -331,6 +331,19 @@ def test_sign_in_sheet_repeats_the_table_header_on_every_page(
     assert text.count("(Nr.)") == pages
 
 
+def test_formulas_and_direction_overrides_are_plain_text_in_the_pdf(client, staff, uncompressed):
+    workshop_date = WorkshopDateFactory(series__title="@SUM(A1) Robotik")
+    EnrolmentFactory(date=workshop_date, person__last_name="=HYPERLINK(1)",
+                     person__first_name="Ali\u202eexe.fdp")
+    client.force_login(staff)
+
+    text = pdf_text(client.get(sheet_url(workshop_date)))
+
+    assert "=HYPERLINK\\(1\\), Aliexe.fdp" in text or "=HYPERLINK(1), Aliexe.fdp" in text
+    assert "@SUM" in text
+    assert "\u202e" not in text
+
+
 def test_characters_outside_the_font_are_replaced_not_fatal(client, staff, uncompressed):
     workshop_date = WorkshopDateFactory(series__title="Łódź → Zukunft 🤖")
     EnrolmentFactory(date=workshop_date, person__last_name="Doğan", person__first_name="Şule")

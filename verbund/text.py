@@ -12,3 +12,9 @@ CONTROL_CHARACTERS = re.compile(f"[{CONTROL_CHARACTER_CLASS}]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Invisible characters that turn the writing direction (U+202A-U+202E, U+2066-U+2069).
 DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_direction_controls(value):
+    """`value` with the invisible direction overrides removed: a reader (a calendar, a PDF
+    viewer) would otherwise show the text around them reversed, e.g. "exe.fdp" as "pdf.exe"."""
+    return DIRECTION_CONTROLS.sub("", value)

@@ -52,6 +52,7 @@ from icalendar import Calendar, Timezone, vCalAddress
 from icalendar.parser import Contentline
 
 from verbund.links import absolute_url
+from verbund.text import without_direction_controls
 from workshops.ical_folding import foldline
 from workshops.models import DatePart, Enrolment, WorkshopDate
 
@@ -233,9 +234,11 @@ BERLIN_TZID = "Europe/Berlin"
 
 
 def _text(value):
-    """A TEXT value escaped as in RFC 5545, section 3.3.11 (line ends become ``\\n``)."""
+    """A TEXT value escaped as in RFC 5545, section 3.3.11 (line ends become ``\\n``), as
+    plain text: no invisible direction overrides."""
     return (
-        value.replace("\\", "\\\\")
+        without_direction_controls(value)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
@@ -464,7 +467,7 @@ def invitation(enrolment, method):
     ):
         raise ValueError("only a seat that was confirmed can be cancelled in a calendar")
     person = enrolment.person
-    name = f"{person.first_name} {person.last_name}".strip()
+    name = without_direction_controls(f"{person.first_name} {person.last_name}").strip()
     attendee = vCalAddress.new(
         person.email,
         cn=name or None,
