@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from cms.models import Topic, WorkshopSeriesPage
 from members.models import District
+from verbund.text import CONTROL_CHARACTERS
 from workshops.models import SEAT_HOLDING, DatePart, Enrolment, WorkshopDate
 
 # Longer search texts are cut, not refused: nobody types more, and the search stays cheap.
@@ -34,7 +35,6 @@ CHECKBOXES = ("free_only", "member_free", "funding")
 # Letters, digits and the hyphen make a search word; everything else only separates words,
 # so quotes, brackets or operators in the text never reach the search backend's syntax.
 NON_WORD = re.compile(r"[^\w-]+")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def clean_text(value):
