@@ -98,18 +98,26 @@ class CacheHeadersMiddleware:
 
 
 # Wagtail 8's admin still writes inline scripts (chooser, date and inline-panel widgets)
-# and its editor adds style elements at run time; below this prefix alone the policy
-# allows inline code. Every other directive holds there too.
+# and its editor adds style elements at run time; below this prefix alone, and only for
+# signed-in staff, the policy allows inline code. Every other directive holds there too.
 ADMIN_PREFIX = "/admin/"
 ADMIN_POLICY_ADDITIONS = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware with the settings' policy, relaxed for the Wagtail admin."""
+    """django-csp's middleware with the settings' policy, relaxed for staff in the Wagtail
+    admin; anybody else below /admin/ (on the way to the login) gets the strict one."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and request.path_info.startswith(ADMIN_PREFIX):
+        user = getattr(request, "user", None)
+        if (
+            not report_only
+            and request.path_info.startswith(ADMIN_PREFIX)
+            and user is not None
+            and user.is_authenticated
+            and user.is_staff
+        ):
             parts.update = {**ADMIN_POLICY_ADDITIONS, **(parts.update or {})}
         return parts
 
