@@ -347,9 +347,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Every page: scripts and styles only from our own static files, no inline script. Style
 # *attributes* stay allowed (Wagtail sets widths and colours that way; they run no code).
 # Only the Wagtail admin (/admin/, for signed-in staff) also allows inline scripts and
-# styles, which Wagtail 8
-# still needs (verbund.middleware.ContentSecurityPolicyMiddleware). Violations are
-# reported to /csp-report/ and logged.
+# styles, which Wagtail 8 still needs (verbund.middleware.ContentSecurityPolicyMiddleware).
+# Violations are reported to /csp-report/ and logged.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
