@@ -27,7 +27,6 @@ from verbund.api_contract import (
     QueryText,
     email_field,
     error_responses,
-    id_field,
     invalid,
     text,
 )
@@ -104,7 +103,7 @@ class EmployeeIn(Schema):
     department: str = text(150, "")
     personnel_number: str = text(50, "")
     left_on: IsoDate | None = None
-    firm: BodyId | None = id_field(
+    firm: BodyId | None = Field(
         None,
         description="Id des Unternehmens: nötig für die Koordinierungsstelle und für "
         "Konten, die mehrere Unternehmen verwalten.",

@@ -99,11 +99,6 @@ def email_field(default=..., *, nullable=False, description=None):
     return Field(default, max_length=254, description=description, json_schema_extra=state)
 
 
-def id_field(default=..., *, description=None):
-    """An id in a request body; its type is `BodyId`."""
-    return Field(default, description=description)
-
-
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -186,7 +186,7 @@ class BadInputMiddleware:
             if JSON_CONTENT_TYPE.match(content_type):
                 self._check_json(request.body)
             elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                if request.path.startswith("/api/"):
+                if _is_api(request):
                     # The API reads the raw body itself; reading it here first keeps it
                     # readable after the form is parsed (files are not uploaded there).
                     request.body  # noqa: B018
@@ -231,7 +231,7 @@ class BadInputMiddleware:
 
     @staticmethod
     def _refuse(request, refusal):
-        if request.path.startswith("/api/"):
+        if _is_api(request):
             response = JsonResponse(
                 {"message": str(refusal.message), "code": refusal.code},
                 status=refusal.status,
@@ -243,6 +243,10 @@ class BadInputMiddleware:
             )
         add_never_cache_headers(response)
         return response
+
+
+def _is_api(request):
+    return request.path.startswith("/api/")
 
 
 def _control_character_message():

@@ -24,7 +24,6 @@ from verbund.api_contract import (
     QueryId,
     QueryText,
     error_responses,
-    id_field,
     invalid,
     query_choice,
 )
@@ -169,8 +168,8 @@ class EnrolmentOut(Schema):
 class EnrolmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    offer: BodyId = id_field(description="Id des Termins")
-    employee: BodyId = id_field(description="Id der Person aus /employees")
+    offer: BodyId = Field(description="Id des Termins")
+    employee: BodyId = Field(description="Id der Person aus /employees")
     waitlist: StrictBool = Field(
         True, description="Bei vollem Termin auf die Warteliste setzen (sonst 409 no_seat)"
     )
