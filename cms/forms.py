@@ -10,14 +10,33 @@ from verbund.forms import HoneypotForm
 
 from .models import FEDERAL_STATES, AdviceRequest, ContactPointPage, Topic
 
-# People need a few seconds to fill in the advice form; robots post at once.
+# People need a few seconds to fill in the advice form; robots post at once. Only the first
+# submission is timed: a form shown again with a message has been sent once, and whoever
+# corrects one field may send it again at once.
 ADVICE_MIN_FILL_SECONDS = 3
 _STARTED_SALT = "verbund.advice.form-started"
+# A note older than this counts as missing (and the form is shown again with a new one).
+_STARTED_MAX_AGE = 24 * 60 * 60
 
 
-def form_started_token(at=None):
-    """A signed note of when the form was shown, so the time to fill it in can be checked."""
-    return signing.dumps(time.time() if at is None else at, salt=_STARTED_SALT)
+def form_started_token(at=None, *, sent_before=False):
+    """A signed note of when the form was shown (and whether it was sent once already)."""
+    shown = time.time() if at is None else at
+    return signing.dumps({"shown": shown, "sent_before": sent_before}, salt=_STARTED_SALT)
+
+
+def _read_started(token):
+    """(time shown, sent before) from a token, or None for a missing or forged one."""
+    try:
+        value = signing.loads(token, salt=_STARTED_SALT, max_age=_STARTED_MAX_AGE)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if isinstance(value, dict):
+        try:
+            return float(value["shown"]), bool(value.get("sent_before"))
+        except (KeyError, TypeError, ValueError):
+            return None
+    return None
 
 
 class AdviceRequestForm(HoneypotForm):
@@ -67,21 +86,24 @@ class AdviceRequestForm(HoneypotForm):
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
 
     def clean_started(self):
-        try:
-            started = float(signing.loads(self.cleaned_data["started"], salt=_STARTED_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            started = None
-        if started is None:
-            # Without a valid note the form could never be sent: render a fresh one.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("started")] = form_started_token()
-        if started is None or time.time() - started < ADVICE_MIN_FILL_SECONDS:
+        started = _read_started(self.cleaned_data["started"])
+        if started is not None and started[1]:
+            return ""
+        if started is None or time.time() - started[0] < ADVICE_MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 _("Das ging schneller, als ein Mensch das Formular ausfüllen kann. Bitte "
                   "prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal ab."),
                 code="too_fast",
             )
         return ""
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            # Shown again with a message, the form has been sent once: the next try is
+            # not timed.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("started")] = form_started_token(sent_before=True)
 
     def clean(self):
         cleaned = super().clean()

@@ -165,6 +165,15 @@ class Firm(models.Model):
         return self.name
 
     @property
+    def name_with_legal_form(self):
+        """"Muster GmbH" as it is when the name already carries its legal form, else
+        "Muster (GmbH)"; "sonstige" is not shown."""
+        form = self.legal_form
+        if not form or form == self.LegalForm.OTHER or self.name.endswith(form):
+            return self.name
+        return f"{self.name} ({form})"
+
+    @property
     def size_class(self):
         """EU SME size class by head count."""
         if self.employee_count < 10:

@@ -84,6 +84,21 @@ def _mime_part(raw: bytes) -> MIMEBase:
     return part
 
 
+class NotificationEmail(EmailMultiAlternatives):
+    """An email with ready-made MIME parts inside multipart/alternative, after the text and
+    HTML: where Outlook, Exchange and Apple Mail look for a calendar's iTIP part."""
+
+    def __init__(self, *args, alternative_parts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.alternative_parts = list(alternative_parts)
+
+    def _create_alternatives(self, msg):
+        msg = super()._create_alternatives(msg)
+        for part in self.alternative_parts:
+            msg.attach(part)
+        return msg
+
+
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         from tasks.models import Notification

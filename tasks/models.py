@@ -24,6 +24,7 @@ class Notification(NotContent, models.Model):
         WAITLIST_OFFER = "waitlist_offer", _("Nachrückplatz angeboten")
         OFFER_EXPIRED = "offer_expired", _("Nachrückplatz verfallen")
         SEAT_CANCELLED = "seat_cancelled", _("Anmeldung storniert")
+        ENROLMENT_MOVED = "enrolment_moved", _("Umgebucht auf einen anderen Termin")
         DATE_RESCHEDULED = "date_rescheduled", _("Termin verschoben")
         DATE_CANCELLED = "date_cancelled", _("Termin abgesagt")
         REMINDER = "reminder", _("Erinnerung")

@@ -386,6 +386,35 @@ OFFICE = {
 }
 
 
+ICAL_DIR = Path(__file__).resolve().parent / "ical"
+
+
+@pytest.fixture
+def ical_js(tmp_path):
+    """Parse a calendar file with ical.js (tests/ical/validate.mjs); returns its summary."""
+    import json
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        service_missing("Node.js is not installed, so ical.js cannot check the files")
+    if not (ICAL_DIR / "node_modules" / "ical.js").is_dir():
+        service_missing("ical.js is not installed (npm ci --prefix tests/ical)")
+    count = iter(range(1_000_000))
+
+    def validate(data: bytes) -> dict:
+        path = tmp_path / f"termin-{next(count)}.ics"
+        path.write_bytes(data)
+        result = subprocess.run(
+            [node, str(ICAL_DIR / "validate.mjs"), str(path)],
+            capture_output=True, text=True, timeout=60, check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return json.loads(result.stdout)
+
+    return validate
+
+
 def set_office(**fields):
     """Store the office's contact details in the default site's settings and return them."""
     from wagtail.models import Site

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import signing
 from wagtail.models import ModelLogEntry
 
 from cms.forms import form_started_token
@@ -366,10 +367,41 @@ def test_a_form_sent_faster_than_a_person_types_is_refused(client, lotsen, mailo
     assert 'id="error-summary"' in html
     assert "Das ging schneller, als ein Mensch das Formular ausfüllen kann." in html
     assert kept_typing(html)
-    # The form keeps the time it was first shown, so sending it again later goes through.
-    assert f'name="started" value="{just_now}"' in html
     assert not AdviceRequest.objects.filter(name="Jana Öztürk").exists()
     assert mailoutbox == []
+
+    # Only the first submission is timed: sent again at once, it goes through.
+    again = response.context["form"]["started"].value()
+    assert again != just_now and f'name="started" value="{again}"' in html
+    response = client.post(FORM, form_data(lotsen, started=again))
+    assert response.status_code == 302
+    assert AdviceRequest.objects.filter(name="Jana Öztürk").exists()
+
+
+@pytest.mark.django_db
+def test_a_corrected_resubmission_is_not_timed(client, lotsen):
+    """Someone who sent the form with a mistake and fixes it within seconds is not taken
+    for a robot."""
+    response = client.post(FORM, form_data(lotsen, message="", started=form_started_token(
+        time.time() - 60)))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Bitte beschreiben Sie kurz Ihr Anliegen." in html
+    assert "schneller, als ein Mensch" not in html
+
+    corrected = form_data(lotsen, started=response.context["form"]["started"].value())
+    response = client.post(FORM, corrected)
+
+    assert response.status_code == 302
+    assert AdviceRequest.objects.filter(name="Jana Öztürk").exists()
+
+
+@pytest.mark.django_db
+def test_a_forged_resubmission_note_is_refused(client, lotsen):
+    forged = signing.dumps({"shown": time.time(), "sent_before": True}, salt="other")
+    response = client.post(FORM, form_data(lotsen, started=forged))
+    assert "Das ging schneller, als ein Mensch" in response.content.decode()
+    assert not AdviceRequest.objects.filter(name="Jana Öztürk").exists()
 
 
 @pytest.mark.parametrize("started", ["", "1700000000.0", "forged:token"])

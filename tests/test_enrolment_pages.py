@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -170,10 +171,14 @@ def test_admin_enrols_three_employees_at_once(client, workshop_date, firm, admin
     )
     assert response.status_code == 302
     assert response.url.startswith(reverse("enrolment:result", args=[workshop_date.pk]))
-    html = text(client.get(response.url))
-    assert "Anna Aigner: <strong>bestätigt</strong>" in html
-    assert "Bernd Aigner: <strong>bestätigt</strong>" in html
-    assert "Clara Aigner: <strong>Warteliste, Platz 1</strong>" in html
+    result = client.get(response.url)
+    html = text(result)
+    assert "<h1>Anmeldung teilweise bestätigt</h1>" in html
+    assert "2 Personen haben einen bestätigten Platz. 1 Person steht auf der Warteliste." in html
+    assert result_lists(result) == (
+        ["Anna Aigner · In Kalender eintragen", "Bernd Aigner · In Kalender eintragen"],
+        ["Clara Aigner: Warteliste, Platz 1"],
+    )
     statuses = dict(Enrolment.objects.values_list("person__first_name", "status"))
     assert statuses == {"Anna": Status.CONFIRMED, "Bernd": Status.CONFIRMED,
                         "Clara": Status.WAITLISTED}
@@ -181,6 +186,90 @@ def test_admin_enrols_three_employees_at_once(client, workshop_date, firm, admin
     again = text(client.get(enrol_url(workshop_date)))
     assert f'id="person-{clara.pk}"' not in again
     assert "Clara Aigner: Warteliste, Platz 1" in again
+
+
+def result_lists(response):
+    """The result page's two lists: who has a seat, who waits (visible text of each)."""
+    page = BeautifulSoup(response.content, "html.parser")
+    for hidden in page.select(".visually-hidden"):
+        hidden.decompose()
+
+    def entries(heading_id):
+        heading = page.find(id=heading_id)
+        if heading is None:
+            return []
+        return [" ".join(li.get_text(" ", strip=True).split())
+                for li in heading.find_parent("section").select("li")]
+
+    return entries("seated-title"), entries("waiting-title")
+
+
+def test_the_form_says_how_many_seats_the_firm_still_has(client, series, firm, admin):
+    date = WorkshopDateFactory(series=series, capacity=10, firm_limit=3)
+    EnrolmentFactory(date=date, person=employees(firm, "Anna")[0], status=Status.CONFIRMED)
+    EnrolmentFactory(date=date, status=Status.CONFIRMED)  # another firm's seat
+    client.force_login(admin.user)
+
+    page = text(client.get(enrol_url(date)))
+    assert ("Für Kessler Feinmechanik GmbH sind noch 2 Plätze frei. (Höchstens 3 je "
+            "Unternehmen; 1 davon belegt.)") in page
+
+    EnrolmentFactory(date=date, person=employees(firm, "Bernd")[0], status=Status.OFFERED)
+    page = text(client.get(enrol_url(date)))
+    assert "Für Kessler Feinmechanik GmbH ist noch 1 Platz frei." in page
+
+    EnrolmentFactory(date=date, person=employees(firm, "Clara")[0], status=Status.CONFIRMED)
+    page = text(client.get(enrol_url(date)))
+    assert ("Für Kessler Feinmechanik GmbH ist zurzeit kein Platz frei. Wen Sie jetzt "
+            "anmelden, kommt auf die Warteliste.") in page
+
+
+def test_when_nobody_gets_a_seat_the_result_does_not_say_done(client, series, firm, admin):
+    date = WorkshopDateFactory(series=series, capacity=1)
+    EnrolmentFactory(date=date, status=Status.CONFIRMED)
+    anna, bernd = employees(firm, "Anna", "Bernd")
+    client.force_login(admin.user)
+
+    response = client.post(enrol_url(date), {"person": [anna.pk, bernd.pk]}, follow=True)
+
+    html = text(response)
+    assert "<h1>Kein Platz frei: auf der Warteliste</h1>" in html
+    assert "abgeschlossen" not in html
+    assert "In Kalender eintragen" not in html
+    assert result_lists(response) == (
+        [], ["Anna Aigner: Warteliste, Platz 1", "Bernd Aigner: Warteliste, Platz 2"]
+    )
+
+
+def test_when_everyone_gets_a_seat_the_result_says_so(client, workshop_date, firm, admin):
+    [anna] = employees(firm, "Anna")
+    client.force_login(admin.user)
+
+    response = client.post(enrol_url(workshop_date), {"person": [anna.pk]}, follow=True)
+
+    assert "<h1>Anmeldung abgeschlossen: alle haben einen Platz</h1>" in text(response)
+    [enrolment] = Enrolment.objects.all()
+    page = BeautifulSoup(response.content, "html.parser")
+    [link] = page.select("a[download]")
+    assert link["href"] == reverse("calendar:enrolment", args=[enrolment.pk])
+
+
+def test_calendar_links_only_for_confirmed_seats(client, workshop_date, firm, admin):
+    seat, waiting = employees(firm, "Anna", "Bernd")
+    confirmed = EnrolmentFactory(date=workshop_date, person=seat, status=Status.CONFIRMED)
+    waits = EnrolmentFactory(date=workshop_date, person=waiting, status=Status.WAITLISTED)
+    client.force_login(admin.user)
+
+    html = client.get(reverse("enrolment:firm")).content.decode()
+    assert reverse("calendar:enrolment", args=[confirmed.pk]) in html
+    assert reverse("calendar:enrolment", args=[waits.pk]) not in html
+
+    waiting.user = UserFactory(email="bernd.aigner@firma.example")
+    waiting.save()
+    client.force_login(waiting.user)
+    mine = client.get(reverse("enrolment:mine")).content.decode()
+    assert "Einstieg in die Robotik" in mine
+    assert "In Kalender eintragen" not in mine
 
 
 def test_another_firms_person_is_not_found_and_nothing_is_saved(client, workshop_date, firm, admin):

@@ -37,7 +37,6 @@ from workshops.services.enrolment import (
     cancel,
     enrol,
     expire_offers,
-    move,
 )
 
 pytestmark = pytest.mark.django_db
@@ -395,23 +394,6 @@ def test_staff_cancelling_says_the_office_did_it(firm, staff):
     assert "Die Koordinierungsstelle hat Ihre Anmeldung" in message.body
 
 
-def test_moving_a_person_cancels_one_date_and_confirms_the_other(firm, staff):
-    source = a_date()
-    series = source.series
-    target = a_date(series=series, starts_at=START + timedelta(days=14))
-    enrolment = enrol(date_id=source.pk, person_ids=[PersonFactory(firm=firm).pk],
-                      by_user=staff)[0]
-
-    moved = move(enrolment_id=enrolment.pk, target_date_id=target.pk, by_user=staff,
-                 reason="Wunsch der Firma")
-
-    _state, cancelled = send(the_row(enrolment, Kind.SEAT_CANCELLED))
-    the_invitation(cancelled, "CANCEL")
-    _state, confirmed = send(the_row(moved, Kind.ENROLMENT_CONFIRMED))
-    assert "Mo., 15.02.2027, 09:00–16:00 Uhr" in confirmed.body
-    the_invitation(confirmed, "REQUEST")
-
-
 # --- Changes to the whole date -----------------------------------------------------------------
 
 
@@ -432,7 +414,8 @@ def test_a_rescheduled_date_sends_an_update_with_a_higher_sequence(firm, contact
 
     assert move_first_part(date, 1)
 
-    assert not rows_of(waiting, Kind.DATE_RESCHEDULED)
+    # The person waiting hears of it too (tests/test_emails_and_invites.py).
+    assert the_row(waiting, Kind.DATE_RESCHEDULED).context["audience"] == Status.WAITLISTED
     row = the_row(seat, Kind.DATE_RESCHEDULED)
     assert row.version == "s1"
     state, message = send(row)
@@ -544,15 +527,20 @@ def test_without_an_address_the_enrolling_admin_gets_the_news_to_pass_on(firm, c
     state, message = send(row)
     assert state == State.SENT
     assert message.to == [contact.email]
-    assert "Für Ali Demir ist bei uns keine E-Mail-Adresse hinterlegt" in message.body
+    assert message.subject.startswith("Für Ali Demir: Anmeldung bestätigt:")
+    assert "Sie erhalten diese Nachricht für Ali Demir" in message.body
     assert "Ali Demir" in html_of(message)
-    # The calendar invitation belongs in the participant's calendar, not the admin's.
-    assert calendar_parts(message) == []
-    assert "Kalendereinladung" not in message.body
+    # The admin's own copy of the calendar entry: the colleague's name in the title and
+    # UIDs of its own, so that several colleagues' seats stay apart in one calendar.
+    [event] = events(the_invitation(message, "REQUEST"))
+    assert str(event["SUMMARY"]) == "Einstieg in die Robotik & Automation – Ali Demir"
+    assert str(event["UID"]).endswith(f"-person-{worker.pk}@verbund.example")
+    assert str(event["ATTENDEE"]) == f"mailto:{contact.email}"
     # Reminders are not passed on: nobody gets a stream of other people's reminders.
     assert rows_of(enrolment, Kind.REMINDER) == []
 
     cancel(enrolment_id=enrolment.pk, by_user=contact)
     state, message = send(the_row(enrolment, Kind.SEAT_CANCELLED))
     assert state == State.SENT and message.to == [contact.email]
-    assert calendar_parts(message) == []
+    [cancelled] = events(the_invitation(message, "CANCEL"))
+    assert cancelled["UID"] == event["UID"] and cancelled["SEQUENCE"] == 1

@@ -156,6 +156,8 @@ def test_staff_sees_pending_applications_and_dashboard_count(staff_client, appli
     assert detail.status_code == 200
     assert "j.weiss@schaefer-zerspanung.example" in detail.content.decode()
     assert "Antrag bestätigen" in detail.content.decode()
+    # The legal form is part of the name here, and shown once.
+    assert firm_details(detail)["Firmenname"] == "Schäfer Zerspanung GmbH & Co. KG"
 
 
 def test_approve_creates_admin_person_and_invitation(
@@ -260,3 +262,21 @@ def test_non_staff_cannot_reach_review_views(client, application, mailoutbox):
     assert Firm.objects.get(pk=application.firm_id).status == Firm.Status.APPLIED
     assert Invitation.objects.count() == 0
     assert mailoutbox == []
+
+
+def test_a_legal_form_missing_from_the_name_is_shown_beside_it(staff_client, district):
+    apply(staff_client, district, name="Schäfer Zerspanung", legal_form=Firm.LegalForm.GMBH)
+    application = MembershipApplication.objects.get()
+
+    detail = staff_client.get(f"{REVIEW_URL}{application.pk}/")
+
+    assert firm_details(detail)["Firmenname"] == "Schäfer Zerspanung (GmbH)"
+
+
+def firm_details(response):
+    """The review page's facts about the firm, by label."""
+    from bs4 import BeautifulSoup
+
+    facts = BeautifulSoup(response.content, "html.parser").select_one("main dl")
+    return {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(strip=True)
+            for dt in facts.select("dt")}

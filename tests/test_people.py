@@ -305,13 +305,33 @@ def test_preview_warns_about_formula_cells_and_direction_overrides(admin_client,
 
 
 def test_missing_column_is_reported(admin_client, firm):
-    response = upload(admin_client, "Vorname;Nachname;Abteilung\r\nJürgen;Weiß;Fräserei\r\n")
+    response = upload(admin_client, "Vorname;Abteilung\r\nJürgen;Fräserei\r\n")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "fehlen die Spalten „E-Mail“" in html
+    assert "In der Datei fehlt die Spalte „Nachname“." in html
     assert "importieren</button>" not in html
     assert confirm(admin_client).status_code == 200
     assert Person.objects.filter(firm=firm).count() == 1
+
+    html = upload(admin_client, "Abteilung\r\nFräserei\r\n").content.decode()
+    assert "In der Datei fehlen die Spalten „Vorname“ und „Nachname“." in html
+
+
+def test_optional_columns_may_be_missing(admin_client, firm):
+    response = upload(admin_client, "Vorname;Nachname;E-Mail\r\nJürgen;Weiß;jw@kessler.example\r\n")
+    html = " ".join(response.content.decode().split())
+    assert "Die Datei enthält 1 Person; alle Angaben sind in Ordnung." in html
+    assert "1 Person importieren</button>" in html
+
+    followed = admin_client.post(IMPORT_URL, {"action": "confirm"}, follow=True)
+    assert "1 Person wurde importiert." in followed.content.decode()
+    stored = Person.objects.get(firm=firm, last_name="Weiß")
+    assert (stored.email, stored.department) == ("jw@kessler.example", "")
+
+    upload(admin_client, "Nachname;Vorname\r\nAigner;Anna\r\nBauer;Bernd\r\n")
+    followed = admin_client.post(IMPORT_URL, {"action": "confirm"}, follow=True)
+    assert "2 Personen wurden importiert." in followed.content.decode()
+    assert Person.objects.get(firm=firm, last_name="Bauer").email == ""
 
 
 def test_more_than_1000_rows_are_refused(admin_client, firm):

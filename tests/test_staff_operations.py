@@ -4,6 +4,7 @@ cancelling a date, and the participant page with its overrides."""
 from datetime import datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
@@ -460,3 +461,42 @@ def test_non_staff_cannot_reach_any_of_these_views(client):
     enrolment.refresh_from_db()
     assert date.status == WorkshopDate.Status.OPEN and date.capacity == 12
     assert enrolment.status == Status.CONFIRMED
+
+
+# --- Getting there and the page's actions -------------------------------------------------
+
+
+def test_teilnehmende_is_one_click_from_the_dates_list_and_the_edit_view(staff):
+    date = WorkshopDateFactory()
+
+    listing = BeautifulSoup(staff.get("/admin/termine/").content, "html.parser")
+    [link] = listing.select(f'a[href="{participants_url(date)}"]')
+    # A button of its own in the row, not hidden in the "more" menu.
+    assert link.find_parent(attrs={"data-controller": "w-dropdown"}) is None
+    assert "Teilnehmende" in link.get_text()
+
+    edit = BeautifulSoup(staff.get(edit_url(date)).content, "html.parser")
+    [link] = edit.select(f'a[href="{participants_url(date)}"]')
+    assert link.find_parent(attrs={"data-controller": "w-dropdown"}) is None
+    assert "w-header-button" in link["class"]
+
+
+def test_the_participant_page_actions_use_wagtails_button_markup(staff):
+    date = WorkshopDateFactory()
+    page = BeautifulSoup(staff.get(participants_url(date)).content, "html.parser")
+
+    labels = {
+        "Teilnehmendenliste (CSV)": f"/teilnahme/termine/{date.pk}/teilnehmende.csv",
+        "Teilnehmendenliste (Excel)": f"/teilnahme/termine/{date.pk}/teilnehmende.xlsx",
+        "Unterschriftenliste (PDF)": None,
+        "Anwesenheit erfassen": None,
+    }
+    for label, url in labels.items():
+        [link] = [a for a in page.select("a.button") if a.get_text(strip=True) == label]
+        assert {"button", "bicolor", "button--icon"} <= set(link["class"])
+        # The icon sits in Wagtail's wrapper, which gives it its size.
+        wrapper = link.select_one("span.icon-wrapper > svg.icon")
+        assert wrapper is not None, link
+        if url:
+            assert link["href"] == url
+        assert staff.get(link["href"]).status_code == 200

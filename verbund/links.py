@@ -1,5 +1,7 @@
 """Links the site hands out: full addresses for emails and feeds, safe redirect targets."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -15,6 +17,12 @@ def absolute_url(url):
     if url.startswith(("http://", "https://")):
         return url
     return settings.SITE_URL + url
+
+
+def site_domain():
+    """The host name of SITE_URL: the domain of calendar UIDs and Message-IDs (never the
+    worker's own host name, which is often `localhost` or a container id)."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def next_url(request, default):

@@ -3,8 +3,10 @@
 Every part of a date is one VEVENT whose UID never changes:
 ``verbund-termin-<date pk>-teil-<part pk>@<domain of SITE_URL>``. Times are written with
 TZID=Europe/Berlin and the file carries a VTIMEZONE that covers only the years its events
-need. ``SEQUENCE`` is the date's ``sequence``, which rises with every change participants
-must see (time, place, cancellation, a new series title).
+need. In feeds and downloads ``SEQUENCE`` is the date's ``sequence``, which rises with every
+change participants must see (time, place, cancellation, a new series title); an
+invitation carries the attendee's own sequence, which also rises with every message they
+were sent (services/invitations.py). Feeds ask to be fetched again every hour.
 
     dates_for_calendar(queryset)      the queryset with series, topic and ordered parts
     feed_dates(queryset, now=None)    drops cancelled dates whose cancellation is older
@@ -19,12 +21,13 @@ must see (time, place, cancellation, a new series title).
     file_etag(body)                   the ETag of a file (DTSTAMP left out)
     date_download(date, enrolment=)   METHOD:PUBLISH for one date; the online link only
                                       for the participant's own confirmed enrolment
-    invitation(enrolment, method)     METHOD:REQUEST (confirmed seat) or METHOD:CANCEL
+    invitation(enrolment, method, sequence=, recipient=)
+                                      METHOD:REQUEST (confirmed seat) or METHOD:CANCEL
                                       (cancelled seat or date), with ORGANIZER and ATTENDEE;
                                       ValueError for anyone who never held a seat
-    invitation_mime_part(enrolment, method)
-                                      the invitation as a ``text/calendar; method=...;
-                                      charset=UTF-8`` MIME part for an email
+    invitation_mime_part(body, method) / invitation_attachment(body, method, filename)
+                                      a file as the email's ``text/calendar; method=...``
+                                      part, and as an ``invite.ics`` attachment
 
 All files are written by one builder; a feed of 1,000 events must reach a calendar app
 well within a second (``manage.py bench_calendar`` measures it).
@@ -39,7 +42,6 @@ from email.encoders import encode_base64
 from email.mime.base import MIMEBase
 from email.utils import parseaddr
 from typing import NamedTuple
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -48,10 +50,10 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Timezone, vCalAddress
+from icalendar import Calendar, vCalAddress
 from icalendar.parser import Contentline
 
-from verbund.links import absolute_url
+from verbund.links import absolute_url, site_domain
 from verbund.text import without_direction_controls
 from workshops.ical_folding import foldline
 from workshops.models import DatePart, Enrolment, WorkshopDate
@@ -99,16 +101,15 @@ def _still_in_feed(date, now):
     return date.cancelled_at is not None and date.cancelled_at >= now - FEED_KEEP_CANCELLED
 
 
-def domain():
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
+domain = site_domain
 
 
 def event_uid(date, part):
     return _uid(date.pk, part.pk, domain())
 
 
-def _uid(date_pk, part_pk, uid_domain):
-    return f"verbund-termin-{date_pk}-teil-{part_pk}@{uid_domain}"
+def _uid(date_pk, part_pk, uid_domain, suffix=""):
+    return f"verbund-termin-{date_pk}-teil-{part_pk}{suffix}@{uid_domain}"
 
 
 class _Builder:
@@ -145,10 +146,19 @@ class _Builder:
             self.series_urls[series.pk] = absolute_url(series.url)
         return self.series_urls[series.pk]
 
-    def add_date(self, date, *, online_link=False, cancelled=False, attendee=None, parts=None):
+    def add_date(self, date, *, online_link=False, cancelled=False, attendee=None, parts=None,
+                 sequence=None, for_person=None):
+        """`sequence` overrides the date's (an invitation counts per attendee); with
+        `for_person` the events are that person's own copy, for whoever receives their
+        mail: their own UIDs, and their name in the title."""
         if parts is None:
             parts = list(date.parts.all())
         series = date.series
+        title = series.title
+        uid_suffix = ""
+        if for_person is not None:
+            title = f"{series.title} – {for_person.full_name}"
+            uid_suffix = f"-person-{for_person.pk}"
         url = self.series_url(series)
         cancelled = cancelled or date.status == WorkshopDate.Status.CANCELLED
         count = len(parts)
@@ -158,7 +168,7 @@ class _Builder:
             foldline("LOCATION:" + _text(date.venue_address or self.words["online"])),
             foldline("URL:" + url),
             "STATUS:CANCELLED" if cancelled else "STATUS:CONFIRMED",
-            f"SEQUENCE:{date.sequence}",
+            f"SEQUENCE:{date.sequence if sequence is None else sequence}",
         ]
         if attendee is not None:
             organizer_email, organizer_name = organizer()
@@ -170,7 +180,7 @@ class _Builder:
         lines = self.lines
         for number, part in enumerate(parts, start=1):
             lines.append("BEGIN:VEVENT")
-            lines.append(foldline("UID:" + _uid(date.pk, part.pk, self.domain)))
+            lines.append(foldline("UID:" + _uid(date.pk, part.pk, self.domain, uid_suffix)))
             lines.append(self.dtstamp)
             start = part.starts_at.astimezone(BERLIN)
             lines.append(f"DTSTART;TZID={BERLIN_TZID}:{start:%Y%m%dT%H%M%S}")
@@ -179,13 +189,13 @@ class _Builder:
                 end = part.ends_at.astimezone(BERLIN)
                 lines.append(f"DTEND;TZID={BERLIN_TZID}:{end:%Y%m%dT%H%M%S}")
                 self.extend(end)
-            summary = series.title
+            summary = title
             if count > 1:
                 if part.title:
-                    summary = f"{series.title} – {part.title}"
+                    summary = f"{title} – {part.title}"
                 else:
                     summary = _("%(title)s (Teil %(number)s von %(count)s)") % {
-                        "title": series.title, "number": number, "count": count,
+                        "title": title, "number": number, "count": count,
                     }
             lines.append(foldline("SUMMARY:" + _text(summary)))
             lines.extend(shared)
@@ -256,15 +266,61 @@ def _property_line(name, value):
     return foldline(str(Contentline.from_parts(name, value.params, value, sorted=False)))
 
 
+def _offset(delta):
+    sign = "-" if delta < timedelta(0) else "+"
+    minutes = abs(int(delta.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
+
+
+def _transitions(first_year, last_year):
+    """(UTC instant, offset before, offset after, zone name after, is summer time) of every
+    change of Berlin's offset in these years, read from the system's time zone data."""
+    changes = []
+    moment = datetime.datetime(first_year, 1, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(last_year + 1, 1, 1, tzinfo=datetime.UTC)
+    before = moment.astimezone(BERLIN).utcoffset()
+    while moment < end:
+        later = moment + timedelta(days=1)
+        if later.astimezone(BERLIN).utcoffset() != before:
+            hour = moment
+            while hour.astimezone(BERLIN).utcoffset() == before:
+                hour += timedelta(hours=1)
+            local = hour.astimezone(BERLIN)
+            changes.append((hour, before, local.utcoffset(), local.tzname(), bool(local.dst())))
+            before = local.utcoffset()
+        moment = later
+    return changes
+
+
 @functools.lru_cache(maxsize=64)
 def _berlin_timezone(first_year, last_year):
-    # Whole years around the events: every transition a client needs, no more.
-    zone = Timezone.from_tzid(
-        BERLIN_TZID,
-        first_date=datetime.date(first_year, 1, 1),
-        last_date=datetime.date(last_year, 12, 31),
-    )
-    return zone.to_ical(sorted=False)
+    """The VTIMEZONE for whole years around the events: every transition a client needs,
+    no more. Each onset is written in the local time that was in force until then, as
+    RFC 5545 (3.6.5) asks: summer time begins at 02:00, winter time at 03:00."""
+    start = datetime.datetime(first_year, 1, 1, tzinfo=BERLIN)
+    observances = {
+        # The offset in force at the start of the first year.
+        (False, start.utcoffset(), start.utcoffset(), start.tzname()): [
+            start.replace(tzinfo=None)
+        ],
+    }
+    for instant, before, after, name, summer in _transitions(first_year, last_year):
+        onset = (instant + before).replace(tzinfo=None)
+        observances.setdefault((summer, before, after, name), []).append(onset)
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{BERLIN_TZID}"]
+    for (summer, before, after, name), onsets in observances.items():
+        kind = "DAYLIGHT" if summer else "STANDARD"
+        lines += [f"BEGIN:{kind}", f"DTSTART:{onsets[0]:%Y%m%dT%H%M%S}"]
+        lines += [f"RDATE:{onset:%Y%m%dT%H%M%S}" for onset in onsets[1:]]
+        lines += [f"TZNAME:{name}", f"TZOFFSETFROM:{_offset(before)}",
+                  f"TZOFFSETTO:{_offset(after)}", f"END:{kind}"]
+    lines.append("END:VTIMEZONE")
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+# How often a subscribed calendar should fetch a feed again (RFC 7986 and the older
+# property Outlook reads).
+FEED_REFRESH = "PT1H"
 
 
 def _calendar_head(method, name, years):
@@ -280,6 +336,9 @@ def _calendar_head(method, name, years):
         calendar.add("x-wr-calname", " ".join(name.splitlines()))
         calendar.add("x-wr-timezone", BERLIN_TZID)
     head = calendar.to_ical(sorted=False).removesuffix(b"END:VCALENDAR\r\n")
+    if name:
+        head += (f"REFRESH-INTERVAL;VALUE=DURATION:{FEED_REFRESH}\r\n"
+                 f"X-PUBLISHED-TTL:{FEED_REFRESH}\r\n").encode("ascii")
     if years is not None:
         head += _berlin_timezone(*years)
     return head
@@ -451,8 +510,14 @@ def date_download(date, *, enrolment=None):
     return builder.to_ical()
 
 
-def invitation(enrolment, method):
-    """An iTIP invitation (REQUEST) or cancellation (CANCEL) for one participant."""
+def invitation(enrolment, method, *, sequence=None, recipient=None):
+    """An iTIP invitation (REQUEST) or cancellation (CANCEL) for one participant.
+
+    `sequence` is the attendee's (see `services.invitations`; the date's when left out).
+    `recipient` is the address of whoever receives mail for a participant without one of
+    their own: they become the attendee of a copy with its own UIDs and the participant's
+    name in the title, so a firm admin can keep several colleagues' seats apart.
+    """
     method = method.upper()
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -467,9 +532,10 @@ def invitation(enrolment, method):
     ):
         raise ValueError("only a seat that was confirmed can be cancelled in a calendar")
     person = enrolment.person
+    on_behalf = bool(recipient) and recipient.lower() != (person.email or "").lower()
     name = without_direction_controls(f"{person.first_name} {person.last_name}").strip()
     attendee = vCalAddress.new(
-        person.email,
+        recipient if on_behalf else person.email,
         cn=name or None,
         role="REQ-PARTICIPANT",
         partstat="ACCEPTED" if method == "REQUEST" else None,
@@ -481,16 +547,40 @@ def invitation(enrolment, method):
         online_link=method == "REQUEST",
         cancelled=method == "CANCEL",
         attendee=attendee,
+        sequence=sequence,
+        for_person=person if on_behalf else None,
     )
     return builder.to_ical()
 
 
-def invitation_mime_part(enrolment, method):
-    """The invitation as an email part: ``text/calendar; method=...; charset=UTF-8``."""
-    method = method.upper()
-    body = invitation(enrolment, method)
+INVITE_FILENAME = "invite.ics"
+CANCEL_FILENAME = "cancel.ics"
+
+
+def invitation_mime_part(body, method):
+    """A calendar file as the iTIP part of an email: ``text/calendar; method=...;
+    charset=UTF-8``; mail programs offer to accept it or take it out of the calendar."""
     part = MIMEBase("text", "calendar")
-    part.replace_header("Content-Type", f"text/calendar; method={method}; charset=UTF-8")
+    part.replace_header("Content-Type", f"text/calendar; method={method.upper()}; charset=UTF-8")
+    part.set_payload(body)
+    encode_base64(part)
+    return part
+
+
+def invitation_attachment(body, method, filename=INVITE_FILENAME):
+    """The same file as an attachment to open or forward. The invitation itself goes as
+    ``application/ics`` so that no mail program reads it as a second iTIP part; a CANCEL
+    beside a REQUEST stays ``text/calendar`` so that programs act on it."""
+    if filename == INVITE_FILENAME:
+        part = MIMEBase("application", "ics")
+        part.replace_header("Content-Type", f'application/ics; name="{filename}"')
+    else:
+        part = MIMEBase("text", "calendar")
+        part.replace_header(
+            "Content-Type",
+            f'text/calendar; method={method.upper()}; charset=UTF-8; name="{filename}"',
+        )
+    part.add_header("Content-Disposition", "attachment", filename=filename)
     part.set_payload(body)
     encode_base64(part)
     return part

@@ -9,6 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from members.models import Firm, Person
 from workshops.models import SEAT_HOLDING, DatePart, Enrolment, WorkshopDate
+from workshops.services import dates as date_service
 
 PARTS = "parts"
 
@@ -70,9 +71,19 @@ class WorkshopDateForm(WagtailAdminModelForm):
                 ok = False
             if end > start and (previous is None or end > previous[2]):
                 previous = (form, start, end)
+        now = timezone.now()
+        for form, start, _end in parts:
+            if "starts_at" in form.changed_data and start < now:
+                form.add_error(
+                    "starts_at",
+                    gettext("Dieser Beginn liegt in der Vergangenheit. Ein Termin kann nur auf "
+                            "eine Zeit verschoben werden, die noch vor uns liegt."),
+                )
+                ok = False
         if not parts:
             return ok
         first_start = parts[0][1]
+        self._keep_deadline_distance(first_start)
         deadlines = {
             "enrolment_deadline": gettext(
                 "Der Anmeldeschluss muss vor dem Beginn des ersten Teils (%(start)s) liegen."
@@ -87,6 +98,22 @@ class WorkshopDateForm(WagtailAdminModelForm):
                 self.add_error(name, message % {"start": _when(first_start)})
                 ok = False
         return ok
+
+    def _keep_deadline_distance(self, first_start):
+        """A date that moves takes its deadlines along, unless staff set them here too."""
+        if not self.instance.pk:
+            return
+        stored = date_service.stored_schedule(self.instance.pk)
+        if stored is None or stored.first_start is None:
+            return
+        for name in date_service.DEADLINES:
+            if name in self.changed_data or self.cleaned_data.get(name) is None:
+                continue
+            moved = date_service.keep_distance(
+                getattr(stored, name), stored.first_start, first_start
+            )
+            self.cleaned_data[name] = moved
+            setattr(self.instance, name, moved)
 
     def clean(self):
         cleaned = super().clean()

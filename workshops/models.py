@@ -319,6 +319,27 @@ class EnrolmentLog(NotContent, models.Model):
         return f"{self.enrolment_id}: {self.from_status or '–'} → {self.to_status}"
 
 
+class AttendeeSequence(NotContent, models.Model):
+    """The SEQUENCE last sent for one date to one participant's calendar (or to whoever
+    receives their mail). Every new message about the date must carry a higher one than
+    the last, or calendar programs keep the older state (say, a cancellation)."""
+
+    date = models.ForeignKey(WorkshopDate, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("members.Person", on_delete=models.CASCADE, related_name="+")
+    sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kalendersequenz")
+        verbose_name_plural = _("Kalendersequenzen")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "person"],
+                                    name="attendee_sequence_one_per_date_and_person")
+        ]
+
+    def __str__(self):
+        return f"{self.date_id}/{self.person_id}: {self.sequence}"
+
+
 class Feedback(NotContent, models.Model):
     """A participant's short answer after a date: one per enrolment, given by link."""
 

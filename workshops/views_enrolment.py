@@ -131,6 +131,9 @@ def enrol(request, date_id):
             "selected": selected,
             "error": error,
             "deadline_passed": workshop_date.enrolment_deadline <= timezone.now(),
+            "firm_seats": service.seats_for_firms(
+                workshop_date, list(Firm.objects.filter(pk__in=request.firm_ids))
+            ),
         },
         status=400 if error else 200,
     )
@@ -150,10 +153,19 @@ def result(request, date_id):
     )
     if not enrolments:
         raise Http404
+    Status = Enrolment.Status
     return render(
         request,
         "workshops/enrol/result.html",
-        {"workshop_date": workshop_date, "enrolments": enrolments},
+        {
+            "workshop_date": workshop_date,
+            "enrolments": enrolments,
+            "seated": [e for e in enrolments if e.status == Status.CONFIRMED],
+            "waiting": [e for e in enrolments if e.status == Status.WAITLISTED],
+            # Anything else: cancelled or moved since the form was sent.
+            "other": [e for e in enrolments
+                      if e.status not in (Status.CONFIRMED, Status.WAITLISTED)],
+        },
     )
 
 

@@ -17,7 +17,7 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -28,28 +28,20 @@ from .services import dates as date_service
 from .services import enrolment as enrolment_service
 
 
-def date_buttons(date, user, button_class):
-    """"Teilnehmende" and "Termin absagen" for a date, for the edit view and the listing."""
+def participants_button(date, user, button_class):
+    """"Teilnehmende" as a button of its own, one click from the listing and the edit view."""
     if not admin_views.may_manage(user):
         return []
-    buttons = [
-        button_class(
-            gettext("Teilnehmende"),
-            url=admin_views.participants_url(date),
-            icon_name="group",
-            priority=5,
-        )
-    ]
-    if date.status != WorkshopDate.Status.CANCELLED:
-        buttons.append(
-            button_class(
-                gettext("Termin absagen"),
-                url=admin_views.cancel_url(date),
-                icon_name="cross",
-                priority=35,
-            )
-        )
-    return buttons
+    return [button_class(gettext("Teilnehmende"), url=admin_views.participants_url(date),
+                         icon_name="group", priority=5)]
+
+
+def cancel_button(date, user, button_class):
+    """"Termin absagen", among the further actions."""
+    if not admin_views.may_manage(user) or date.status == WorkshopDate.Status.CANCELLED:
+        return []
+    return [button_class(gettext("Termin absagen"), url=admin_views.cancel_url(date),
+                         icon_name="cross", priority=35)]
 
 
 def dates_with_parts():
@@ -67,8 +59,12 @@ def format_start(workshop_date):
 
 class WorkshopDateIndexView(IndexView):
     def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        return [*buttons, *date_buttons(instance, self.request.user, MenuItem)]
+        user = self.request.user
+        return [
+            *participants_button(instance, user, ListingButton),
+            *super().get_list_more_buttons(instance),
+            *cancel_button(instance, user, MenuItem),
+        ]
 
     def get_base_queryset(self):
         # distinct=True: the join over the parts would otherwise multiply the counts.
@@ -99,10 +95,17 @@ class WorkshopDateEditView(EditView):
     """Saving a date that moved in time or place raises its sequence; seats stay."""
 
     @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            *participants_button(self.object, self.request.user, HeaderButton),
+        ]
+
+    @cached_property
     def header_more_buttons(self):
         return [
             *super().header_more_buttons,
-            *date_buttons(self.object, self.request.user, Button),
+            *cancel_button(self.object, self.request.user, Button),
         ]
 
     def save_instance(self):

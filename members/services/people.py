@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.models import Firm, Invitation, Person, managed_firm_ids
 from verbund.text import DIRECTION_CONTROLS, FORMULA_START
@@ -134,7 +135,8 @@ COLUMN_NAMES = {
         "pers.-nr.", "employee number",
     },
 }
-REQUIRED_COLUMNS = ("first_name", "last_name", "email", "department")
+# Every other column may be missing from a file: its cells count as empty.
+REQUIRED_COLUMNS = ("first_name", "last_name")
 MAX_LENGTHS = {name: Person._meta.get_field(name).max_length for name in PERSON_FIELDS}
 
 
@@ -234,10 +236,16 @@ def parse_csv(text):
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
         raise ImportFileError(
-            _("In der Datei fehlen die Spalten %(missing)s. Die erste Zeile muss die "
-              "Spaltenüberschriften Vorname, Nachname, E-Mail und Abteilung enthalten "
-              "(Personalnummer ist freiwillig).")
-            % {"missing": ", ".join(f"„{column_label(name)}“" for name in missing)}
+            ngettext(
+                "In der Datei fehlt die Spalte %(missing)s. Die erste Zeile muss die "
+                "Spaltenüberschriften Vorname und Nachname enthalten (E-Mail, Abteilung und "
+                "Personalnummer sind freiwillig).",
+                "In der Datei fehlen die Spalten %(missing)s. Die erste Zeile muss die "
+                "Spaltenüberschriften Vorname und Nachname enthalten (E-Mail, Abteilung und "
+                "Personalnummer sind freiwillig).",
+                len(missing),
+            )
+            % {"missing": _(" und ").join(f"„{column_label(name)}“" for name in missing)}
         )
     data_records = records[1:]
     if not data_records:

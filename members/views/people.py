@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from members.models import Person
@@ -235,7 +235,9 @@ def people_import(request):
                 request.session.pop(IMPORT_SESSION_KEY, None)
                 messages.success(
                     request,
-                    _("%(count)s Personen wurden importiert.") % {"count": len(people)},
+                    ngettext("%(count)s Person wurde importiert.",
+                             "%(count)s Personen wurden importiert.", len(people))
+                    % {"count": len(people)},
                 )
                 return redirect("members:people")
     elif request.method == "POST":

@@ -8,15 +8,18 @@ Outlook shows the email body rather than the calendar entry's description, so th
 carries the essentials: series, every part's time, place or online link, how to cancel.
 """
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from tasks.models import Notification, Unsubscription
-from tasks.services.render import SkipNotification, kind
+from tasks.services.render import SkipNotification, kind, recipient_address
 from verbund.links import absolute_url
-from workshops.calendar import invitation_mime_part
 from workshops.models import Enrolment
+from workshops.services import invitations
 from workshops.services.notifications import FINISHED_DATE
 from workshops.services.offer_links import offer_url
 
@@ -65,11 +68,14 @@ def _context(row, enrolment, *, online_link=False):
     }
 
 
-def _attach_invitation(context, enrolment, method):
-    """The calendar invitation goes into the participant's own calendar only."""
-    if context["on_behalf_of"]:
+def _attach_invitation(context, row, enrolment, method):
+    """The calendar file: an iTIP part for the mail program and the same file as
+    invite.ics. Whoever receives mail for a participant gets a copy of their own."""
+    if method == "CANCEL" and not invitations.may_cancel_in_calendar(enrolment):
         return
-    context["attachments"] = [invitation_mime_part(enrolment, method)]
+    itip, attachment = invitations.calendar_parts(enrolment, method, recipient_address(row))
+    context["alternatives"] = [itip]
+    context["attachments"] = [attachment]
     context["has_invitation"] = True
 
 
@@ -86,7 +92,7 @@ def enrolment_confirmed(row):
     # A seat cancelled before this went out: the cancellation email says what counts.
     _confirmed_on_a_date_ahead(enrolment)
     context = _context(row, enrolment, online_link=True)
-    _attach_invitation(context, enrolment, "REQUEST")
+    _attach_invitation(context, row, enrolment, "REQUEST")
     return context
 
 
@@ -127,18 +133,64 @@ def seat_cancelled(row):
     context = _context(row, enrolment)
     context["by_office"] = row.context.get("by_office", False)
     if row.context.get("calendar_cancel"):
-        _attach_invitation(context, enrolment, "CANCEL")
+        _attach_invitation(context, row, enrolment, "CANCEL")
     return context
+
+
+@kind(Kind.ENROLMENT_MOVED)
+def enrolment_moved(row):
+    """One message for a move: the new date, the old one beside it, the new invitation
+    and (for a seat that was in the calendar) the old date's cancellation."""
+    enrolment = _enrolment(row)
+    _confirmed_on_a_date_ahead(enrolment)
+    old = (
+        Enrolment.objects.select_related("date__series", "person")
+        .filter(pk=row.context.get("from_enrolment"))
+        .first()
+    )
+    context = _context(row, enrolment, online_link=True)
+    _attach_invitation(context, row, enrolment, "REQUEST")
+    if old is not None:
+        context["previous_parts"] = list(old.date.parts.order_by("starts_at", "pk"))
+        context["previous_place"] = old.date.venue_address
+        if row.context.get("calendar_cancel") and invitations.may_cancel_in_calendar(old):
+            context["attachments"].append(
+                invitations.cancellation_attachment(old, recipient_address(row))
+            )
+            context["has_cancellation"] = True
+    return context
+
+
+class _Span(NamedTuple):
+    starts_at: datetime
+    ends_at: datetime
 
 
 @kind(Kind.DATE_RESCHEDULED)
 def date_rescheduled(row):
+    """The date changed: confirmed participants get the update with their calendar
+    entry, the holder of an offer the offer at the new time, people waiting a notice."""
     enrolment = _enrolment(row)
-    # A date cancelled since: the cancellation email is the one that counts.
-    _confirmed_on_a_date_ahead(enrolment)
-    context = _context(row, enrolment, online_link=True)
+    audience = row.context.get("audience", Status.CONFIRMED)
+    if enrolment.status != audience:
+        raise SkipNotification(f"seat is {enrolment.status} now, not {audience}")
+    if enrolment.date.status in FINISHED_DATE:
+        # A date cancelled since: the cancellation email is the one that counts.
+        raise SkipNotification(f"date is {enrolment.date.status} now")
+    confirmed = audience == Status.CONFIRMED
+    context = _context(row, enrolment, online_link=confirmed)
     context["title_changed"] = row.context.get("change") == "title"
-    _attach_invitation(context, enrolment, "REQUEST")
+    context["audience"] = audience
+    context["previous_parts"] = [
+        _Span(datetime.fromisoformat(start), datetime.fromisoformat(end or start))
+        for start, end in row.context.get("previous_parts", [])
+    ]
+    context["previous_place"] = row.context.get("previous_place", "")
+    if audience == Status.OFFERED:
+        context["offer_expires_at"] = enrolment.offer_expires_at
+        context["respond_url"] = offer_url(enrolment)
+    if confirmed:
+        _attach_invitation(context, row, enrolment, "REQUEST")
     return context
 
 
@@ -147,7 +199,7 @@ def date_cancelled(row):
     enrolment = _enrolment(row)
     context = _context(row, enrolment)
     if row.context.get("calendar_cancel"):
-        _attach_invitation(context, enrolment, "CANCEL")
+        _attach_invitation(context, row, enrolment, "CANCEL")
     return context
 
 

@@ -282,9 +282,6 @@ def deliver(pk, connection):
         except Exception as exc:  # a broken template fails this row only
             logger.exception("Notification %s could not be rendered", row.pk)
             return _close(row, State.FAILED, f"{type(exc).__name__}: {exc}")
-        # Every message, ready-made account emails included, names its row: support can
-        # find it, and a receiving system can tell a redelivery from a new message.
-        message.extra_headers.setdefault("X-Verbund-Notification", str(row.pk))
         row.attempts += 1
         try:
             connection.send_messages([message])

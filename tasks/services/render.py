@@ -3,7 +3,12 @@
 Each kind registers a context function with `@kind(Notification.Kind.X, category=...)`
 (see `tasks/kinds/`). The function gets the row and returns the template context, or
 raises `SkipNotification` when the message no longer makes sense (a reminder for a seat
-that was cancelled since). It may put MIME parts to attach under the key "attachments".
+that was cancelled since). It may put ready-made MIME parts under the key "alternatives"
+(placed in multipart/alternative after text and HTML, e.g. a calendar's iTIP part) and
+under "attachments".
+
+Every message, ready-made account emails included, answers to the office (Reply-To) and
+has a Message-ID in the site's own domain.
 
 Templates live in `templates/tasks/email/<kind>_subject.txt`, `<kind>.txt` and
 `<kind>.html`; they extend `tasks/email/base.txt` and `base.html`, which carry the office's
@@ -13,15 +18,17 @@ link. Everything is rendered in the recipient's language.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from tasks.mail import NotificationEmail
 from tasks.models import Notification, Unsubscription
 from tasks.services import preferences
+from verbund.links import site_domain
 
 
 class SkipNotification(Exception):
@@ -120,7 +127,8 @@ def build_message(row, address):
     with translation.override(row.language or settings.LANGUAGE_CODE):
         context = spec.build_context(row)
         if row.kind == Notification.Kind.MESSAGE:
-            return context["message"]
+            return _stamped(context["message"], row, office())
+        alternatives = context.pop("alternatives", [])
         attachments = context.pop("attachments", [])
         office_settings = office()
         unsubscribe_url = ""
@@ -135,21 +143,38 @@ def build_message(row, address):
         )
         base = f"tasks/email/{row.kind}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        if context.get("on_behalf_of"):
+            # The inbox of a firm admin shows at once whom a message is about.
+            subject = _("Für %(name)s: %(subject)s") % {
+                "name": context["on_behalf_of"], "subject": subject,
+            }
         text = render_to_string(f"{base}.txt", context)
         html = render_to_string(f"{base}.html", context)
-    headers = {
-        "Message-ID": make_msgid(f"verbund.{row.pk}"),
-        "X-Verbund-Notification": str(row.pk),
-        "Auto-Submitted": "auto-generated",
-    }
+    headers = {"Auto-Submitted": "auto-generated"}
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    from_address = sender(office_settings)
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=from_address, to=[address], headers=headers
+    message = NotificationEmail(
+        subject=subject, body=text, from_email=sender(office_settings), to=[address],
+        headers=headers, alternative_parts=alternatives,
     )
     message.attach_alternative(html, "text/html")
     for part in attachments:
         message.attach(part)
+    return _stamped(message, row, office_settings)
+
+
+def _stamped(message, row, office_settings):
+    """What every message carries: the office as Reply-To, a Message-ID in the site's
+    domain, and the row's number for support. The Message-ID is the same for every try of
+    one row, so a receiving system can drop a message delivered twice."""
+    if office_settings.email and not message.reply_to:
+        message.reply_to = [office_settings.email]
+    headers = {name.lower(): name for name in message.extra_headers}
+    if "message-id" in headers:
+        del message.extra_headers[headers["message-id"]]
+    message.extra_headers["Message-ID"] = (
+        f"<verbund.{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{site_domain()}>"
+    )
+    message.extra_headers["X-Verbund-Notification"] = str(row.pk)
     return message

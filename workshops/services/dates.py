@@ -1,12 +1,18 @@
 """Staff operations on a whole date: noting a reschedule and cancelling it.
 
+A date that moves keeps its enrolment and cancellation deadlines at the same distance from
+its first start (`keep_distance`; the edit form applies it unless staff set them too).
+
 Participants keep their seats when a date moves; the date's `sequence` rises so that
 calendar entries sent earlier are replaced. Cancelling a date cancels every active
 enrolment in the same transaction, each with a log entry.
 """
 
+import datetime
+from typing import NamedTuple
+
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +28,31 @@ PLACE_FIELDS = (
     "venue_city",
     "online_url",
 )
+
+
+DEADLINES = ("enrolment_deadline", "cancellation_deadline")
+
+
+class Schedule(NamedTuple):
+    enrolment_deadline: datetime.datetime
+    cancellation_deadline: datetime.datetime
+    first_start: datetime.datetime | None
+
+
+def stored_schedule(date_id):
+    """The date's deadlines and first start as stored (before an edit is saved)."""
+    row = (
+        WorkshopDate.objects.filter(pk=date_id)
+        .annotate(first_start=Min("parts__starts_at"))
+        .values_list(*DEADLINES, "first_start")
+        .first()
+    )
+    return None if row is None else Schedule(*row)
+
+
+def keep_distance(deadline, old_start, new_start):
+    """A deadline at the same distance from the new start as it was from the old one."""
+    return deadline + (new_start - old_start)
 
 
 def snapshot(date_id):
@@ -42,7 +73,7 @@ def record_change(date, before):
         return False
     WorkshopDate.objects.filter(pk=date.pk).update(sequence=F("sequence") + 1)
     date.refresh_from_db(fields=["sequence"])
-    notifications.date_rescheduled(date)
+    notifications.date_rescheduled(date, before)
     return True
 
 

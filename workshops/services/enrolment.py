@@ -8,6 +8,7 @@ until the offer is accepted, declined or expired.
 """
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count
@@ -80,7 +81,9 @@ def _has_seat(date, firm_id, taken, per_firm):
     return date.firm_limit is None or per_firm.get(firm_id, 0) < date.firm_limit
 
 
-def _log(enrolment, old_status, by_user, reason=""):
+def _log(enrolment, old_status, by_user, reason="", *, notify=True):
+    """Record one status change; `notify=False` where the caller sends one message for
+    several changes (a move)."""
     log = EnrolmentLog.objects.create(
         enrolment=enrolment,
         from_status=old_status or "",
@@ -88,16 +91,18 @@ def _log(enrolment, old_status, by_user, reason=""):
         by_user=by_user if by_user is not None and by_user.is_authenticated else None,
         reason=reason,
     )
-    notifications.status_changed(enrolment, log)
+    if notify:
+        notifications.status_changed(enrolment, log)
+    return log
 
 
-def _set_status(enrolment, status, by_user, reason="", **fields):
+def _set_status(enrolment, status, by_user, reason="", *, notify=True, **fields):
     old = enrolment.status
     enrolment.status = status
     for name, value in fields.items():
         setattr(enrolment, name, value)
     enrolment.save(update_fields=["status", "updated_at", *fields])
-    _log(enrolment, old, by_user, reason)
+    return _log(enrolment, old, by_user, reason, notify=notify)
 
 
 def _sync_date_status(date, taken):
@@ -467,14 +472,55 @@ def move(*, enrolment_id, target_date_id, by_user, reason):
         date=target, person=enrolment.person, status__in=[*SEAT_HOLDING, Status.WAITLISTED]
     ).exists():
         raise _already_enrolled(enrolment.person.full_name)
-    _set_status(enrolment, Status.CANCELLED, by_user, reason)
+    taken, per_firm = _seat_counts(target)
+    if not _has_seat(target, enrolment.person.firm_id, taken, per_firm):
+        raise EnrolmentError(
+            _("%(reason)s Die Person bleibt auf ihrem bisherigen Termin. Wenn sie trotzdem "
+              "einen Platz bekommen soll, fügen Sie sie auf der Seite „Teilnehmende“ des "
+              "Zieltermins hinzu.") % {"reason": _no_seat_message(target, taken)},
+            code="no_seat",
+        )
+    was_confirmed = enrolment.status == Status.CONFIRMED
+    _set_status(enrolment, Status.CANCELLED, by_user, reason, notify=False,
+                offer_expires_at=None)
+    # Whoever enrolled the person keeps receiving their mail; the move is the office's.
     moved = Enrolment.objects.create(
-        date=target, person=enrolment.person, status=Status.CONFIRMED, enrolled_by=by_user
+        date=target, person=enrolment.person, status=Status.CONFIRMED,
+        enrolled_by=enrolment.enrolled_by,
     )
-    _log(moved, "", by_user, reason)
+    log = _log(moved, "", by_user, reason, notify=False)
+    notifications.enrolment_moved(enrolment, moved, log, was_confirmed=was_confirmed)
     promote_waitlist(source, by_user)
-    _sync_date_status(target, _seat_counts(target)[0])
+    _sync_date_status(target, taken + 1)
     return moved
+
+
+class SeatsForFirm(NamedTuple):
+    firm: Firm
+    held: int  # seats the firm's people hold on the date (confirmed or offered)
+    can_book: int  # how many more of its people would get a seat now
+    limit: int | None  # the date's limit per firm
+
+
+def seats_for_firms(date, firms):
+    """For the enrol form: how many more seats each firm would get now, under the date's
+    free seats and its per-firm limit (without locking: the rules decide on submit)."""
+    per_firm = dict(
+        Enrolment.objects.filter(date=date, person__firm__in=firms, status__in=SEAT_HOLDING)
+        .values_list("person__firm_id")
+        .annotate(n=Count("pk"))
+        .values_list("person__firm_id", "n")
+    )
+    taken = Enrolment.objects.filter(date=date, status__in=SEAT_HOLDING).count()
+    free = max(date.capacity - taken, 0)
+    result = []
+    for firm in firms:
+        held = per_firm.get(firm.pk, 0)
+        can_book = free
+        if date.firm_limit is not None:
+            can_book = min(free, max(date.firm_limit - held, 0))
+        result.append(SeatsForFirm(firm, held, can_book, date.firm_limit))
+    return result
 
 
 def waitlist_position(enrolment):

@@ -14,6 +14,7 @@ reminder.
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from members.models import Person
 from tasks.models import Notification
 from tasks.services import outbox, reminders
 from workshops.models import DatePart, Enrolment, WorkshopDate
@@ -52,17 +53,51 @@ def status_changed(enrolment, log):
         schedule_reminders(enrolment.date, [enrolment])
 
 
+def enrolment_moved(old, new, log, *, was_confirmed):
+    """Staff moved a participant from `old` to `new` (a seat there): one message to
+    whoever receives their mail, with the new invitation and, for a seat that was in the
+    calendar, the old date's cancellation."""
+    if was_confirmed:
+        reminders.cancel_for([old.pk], "moved to another date")
+    outbox.notify(Kind.ENROLMENT_MOVED, **addressee(new), about=new, version=str(log.pk),
+                  context={"from_enrolment": old.pk, "calendar_cancel": was_confirmed})
+    schedule_reminders(new.date, [new])
+
+
 def addressee(enrolment):
     """Who hears about an enrolment: the participant, or, when we have no address for
-    them, whoever enrolled them (a firm admin or contact), so the news can be passed on.
+    them, whoever at their firm enrolled them (a firm admin or contact), so the news can be
+    passed on; when staff enrolled them, the firm's admin. Never the office itself.
     Returned as keyword arguments for `outbox.notify`."""
     person = enrolment.person
     if person.email and person.erased_at is None:
         return {"person": person}
     enroller = enrolment.enrolled_by
-    if enroller is not None and enroller.is_active and enroller.pk != person.user_id:
+    if (
+        enroller is not None
+        and enroller.is_active
+        and not enroller.is_staff
+        and enroller.pk != person.user_id
+    ):
         return {"user": enroller}
+    firm_admin = firm_admin_account(person.firm_id)
+    if firm_admin is not None:
+        return {"user": firm_admin}
     return {"person": person}
+
+
+def firm_admin_account(firm_id):
+    """The account of the firm's first active admin, or None."""
+    admin = (
+        Person.objects.filter(
+            firm_id=firm_id, role=Person.Role.ADMIN, user__is_active=True,
+            left_on__isnull=True, erased_at__isnull=True,
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return admin.user if admin is not None else None
 
 
 def schedule_reminders(date, enrolments, *, now=None):
@@ -87,25 +122,49 @@ def schedule_reminders(date, enrolments, *, now=None):
     )
 
 
-def date_rescheduled(date):
-    """The date moved in time or place (its sequence has risen): tell the confirmed
-    participants with an updated calendar entry and time their reminders anew."""
+def date_rescheduled(date, before=None):
+    """The date moved in time or place (its sequence has risen). Everyone with a stake
+    hears of it, with the old time beside the new one (`before` is the `dates.snapshot()`
+    taken before the change): confirmed participants get an updated calendar entry and
+    their reminders timed anew, the holder of a waiting-list offer the offer at the new
+    time, people on the waiting list a short notice."""
     if not _still_ahead(date):
         return 0
-    confirmed = list(
-        Enrolment.objects.filter(date_id=date.pk, status=Status.CONFIRMED)
-        .select_related("person__user", "enrolled_by")
+    stake = list(
+        Enrolment.objects.filter(
+            date_id=date.pk, status__in=[Status.CONFIRMED, Status.OFFERED, Status.WAITLISTED]
+        ).select_related("person__user", "person__firm", "enrolled_by")
     )
-    if not confirmed:
+    if not stake:
         return 0
+    confirmed = [enrolment for enrolment in stake if enrolment.status == Status.CONFIRMED]
     reminders.cancel_for([enrolment.pk for enrolment in confirmed],
                          f"date moved (sequence {date.sequence})")
     schedule_reminders(date, confirmed)
+    previous = previous_time_and_place(before)
     return notify_many(
         Kind.DATE_RESCHEDULED,
-        [(enrolment, f"s{date.sequence}", None, {"change": "time_or_place"})
-         for enrolment in confirmed],
+        [(enrolment, f"s{date.sequence}", None,
+          {"change": "time_or_place", "audience": str(enrolment.status), **previous})
+         for enrolment in stake],
     )
+
+
+def previous_time_and_place(before):
+    """What the participants' emails show as "bisher": the parts' times (ISO, JSON-safe)
+    and the place from a `dates.snapshot()`."""
+    if not before:
+        return {}
+    name, street, postal_code, city, _online_url = before["place"] or ("",) * 5
+    place = WorkshopDate(venue_name=name, venue_street=street, venue_postal_code=postal_code,
+                         venue_city=city).venue_address
+    return {
+        "previous_parts": [
+            [start.isoformat(), end.isoformat() if end else None]
+            for start, end in before["parts"]
+        ],
+        "previous_place": place,
+    }
 
 
 def date_cancelled(date, cancelled, sequence):
