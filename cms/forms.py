@@ -145,7 +145,7 @@ class FundingCheckForm(forms.Form):
         ("nein", _("Nein, keinen Berufsabschluss")),
     ]
     AZAV_CHOICES = [
-        ("ja", _("Ja, beide sind zugelassen")),
+        ("ja", _("Ja")),
         ("nein", _("Nein")),
         ("unbekannt", _("Weiß ich nicht")),
     ]
@@ -198,13 +198,24 @@ class FundingCheckForm(forms.Form):
             "max_whole_digits": _("Bitte geben Sie eine Dauer bis 5000 Stunden an."),
         },
     )
-    azav = forms.ChoiceField(
-        label=_("Sind Kurs und Bildungsträger nach AZAV zugelassen?"), choices=AZAV_CHOICES,
+    traeger_zugelassen = forms.ChoiceField(
+        label=_("Ist der Bildungsträger nach AZAV zugelassen?"), choices=AZAV_CHOICES,
         widget=forms.RadioSelect,
         help_text=_("AZAV ist die Zulassung für die Arbeitsförderung. Der Bildungsanbieter "
                     "weiß es."),
         error_messages={
-            "required": _("Bitte geben Sie an, ob Kurs und Träger nach AZAV zugelassen sind."),
+            "required": _("Bitte geben Sie an, ob der Bildungsträger nach AZAV zugelassen "
+                          "ist."),
+            "invalid_choice": _("Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
+        },
+    )
+    kurs_zugelassen = forms.ChoiceField(
+        label=_("Ist der Kurs selbst nach AZAV zugelassen?"), choices=AZAV_CHOICES,
+        widget=forms.RadioSelect,
+        help_text=_("Zugelassen wird jeder Kurs (jede Maßnahme) einzeln, nicht nur der "
+                    "Träger."),
+        error_messages={
+            "required": _("Bitte geben Sie an, ob der Kurs nach AZAV zugelassen ist."),
             "invalid_choice": _("Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
         },
     )
@@ -218,8 +229,16 @@ class FundingCheckForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    # Older result addresses asked one question for both; it still answers both.
+    BOTH_APPROVED = "azav"
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and self.BOTH_APPROVED in data:
+            data = data.copy()
+            for name in ("traeger_zugelassen", "kurs_zugelassen"):
+                if name not in data:
+                    data[name] = data[self.BOTH_APPROVED]
+        super().__init__(data, *args, **kwargs)
         for name in ("beschaeftigte", "alter", "abschluss_jahr"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
         self.fields["stunden"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
@@ -237,8 +256,14 @@ class FundingCheckForm(forms.Form):
                 ))
             return cleaned
         this_year = timezone.localdate().year
+        age = cleaned.get("alter")
         if year > this_year:
             self.add_error("abschluss_jahr", _("Das Jahr liegt in der Zukunft."))
+        elif age is not None and year < this_year - age:
+            self.add_error("abschluss_jahr", _(
+                "Das Jahr liegt vor der Geburt der Person (%(age)s Jahre alt). Bitte prüfen "
+                "Sie das Jahr des Abschlusses und das Alter."
+            ) % {"age": age})
         elif cleaned.get("alter") is not None and year < this_year - cleaned["alter"] + 14:
             self.add_error("abschluss_jahr", _(
                 "Das Jahr passt nicht zum Alter: Die Person wäre damals jünger als 14 gewesen."
@@ -255,6 +280,7 @@ class FundingCheckForm(forms.Form):
             has_qualification=data["berufsabschluss"] == "ja",
             qualification_year=data["abschluss_jahr"],
             course_hours=data["stunden"],
-            azav_certified={"ja": True, "nein": False}.get(data["azav"]),
+            provider_approved={"ja": True, "nein": False}.get(data["traeger_zugelassen"]),
+            course_approved={"ja": True, "nein": False}.get(data["kurs_zugelassen"]),
             federal_state=data["bundesland"],
         )

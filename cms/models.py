@@ -499,11 +499,34 @@ class FundingProgrammePage(Page):
         _("Höchstdauer des Kurses"), max_digits=6, decimal_places=1, null=True, blank=True,
         help_text=_("Leer = keine Höchstdauer."),
     )
-    requires_azav = models.BooleanField(
-        _("Kurs und Träger müssen nach AZAV zugelassen sein"), default=False
+    class Approval(models.TextChoices):
+        NONE = "", _("keine Zulassung nötig")
+        PROVIDER = "provider", _("der Bildungsträger")
+        COURSE = "course", _("der Kurs (die Maßnahme)")
+        BOTH = "both", _("Bildungsträger und Kurs")
+
+    approval_required = models.CharField(
+        _("Nach AZAV zugelassen sein müssen"), max_length=10, choices=Approval.choices,
+        default=Approval.NONE, blank=True,
     )
     requires_vocational_qualification = models.BooleanField(
         _("Setzt einen Berufsabschluss voraus"), default=False
+    )
+    only_without_qualification = models.BooleanField(
+        _("Nur für Personen ohne Berufsabschluss"), default=False,
+        help_text=_("z. B. § 81 SGB III: Weiterbildung mit dem Ziel eines Berufsabschlusses."),
+    )
+    alternative_without_qualification = models.ForeignKey(
+        "cms.FundingProgrammePage", verbose_name=_("Ohne Berufsabschluss stattdessen"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Das Programm, auf das der Förder-Check Personen ohne Berufsabschluss "
+                    "hinweist, wenn dieses hier einen verlangt."),
+    )
+    not_combinable_with = ParentalManyToManyField(
+        "cms.FundingProgrammePage", verbose_name=_("Nicht zusammen mit"), blank=True,
+        related_name="+",
+        help_text=_("Programme, die für dieselbe Person und denselben Kurs nicht zusätzlich "
+                    "gezahlt werden."),
     )
     min_years_since_qualification = models.PositiveSmallIntegerField(
         _("Berufsabschluss liegt mindestens so viele Jahre zurück"), null=True, blank=True,
@@ -546,7 +569,10 @@ class FundingProgrammePage(Page):
         MultiFieldPanel(
             [FieldPanel("duration_unit"), FieldPanel("min_duration"),
              FieldPanel("min_duration_exclusive"), FieldPanel("max_duration"),
-             FieldPanel("requires_azav"), FieldPanel("requires_vocational_qualification"),
+             FieldPanel("approval_required"), FieldPanel("requires_vocational_qualification"),
+             FieldPanel("only_without_qualification"),
+             FieldPanel("alternative_without_qualification"),
+             FieldPanel("not_combinable_with", widget=forms.CheckboxSelectMultiple),
              FieldPanel("min_years_since_qualification"), FieldPanel("min_age"),
              FieldPanel("federal_states"), FieldPanel("max_amount"),
              FieldPanel("conditions")],
@@ -635,6 +661,12 @@ class FundingRate(Orderable):
         _("Weitere Leistung (Text)"), max_length=300, blank=True,
         help_text=_("z. B. „60 % des ausfallenden Nettoentgelts, 67 % mit Kind“"),
     )
+    conditions = models.TextField(
+        _("Voraussetzungen für diese Größenklasse"), blank=True,
+        help_text=_("Eine je Zeile, z. B. „Eine schriftliche Erklärung des Arbeitgebers "
+                    "ersetzt die Betriebsvereinbarung.“ Der Förder-Check nennt sie als „noch "
+                    "zu klären“."),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("min_employees"), FieldPanel("max_employees")]),
@@ -643,6 +675,7 @@ class FundingRate(Orderable):
         FieldRowPanel([FieldPanel("raised_if_severely_disabled"),
                        FieldPanel("raised_without_qualification")]),
         FieldPanel("note"),
+        FieldPanel("conditions"),
     ]
 
     class Meta(Orderable.Meta):
@@ -655,6 +688,9 @@ class FundingRate(Orderable):
             raise ValidationError(
                 {"max_employees": _("„bis“ darf nicht kleiner als „ab“ sein.")}
             )
+
+    def condition_lines(self):
+        return [line.strip() for line in self.conditions.splitlines() if line.strip()]
 
     def covers(self, employees):
         return self.min_employees <= employees and (

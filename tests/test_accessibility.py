@@ -22,7 +22,7 @@ FIRM_ADMIN = "personal@kessler-feinmechanik.example"
 OFFER_FILTERS = {"topic": "robotik", "free_only": "true"}
 FUNDING_ANSWERS = {
     "beschaeftigte": "40", "alter": "52", "berufsabschluss": "ja", "abschluss_jahr": "2001",
-    "stunden": "160", "azav": "ja", "bundesland": "BW",
+    "stunden": "160", "traeger_zugelassen": "ja", "kurs_zugelassen": "ja", "bundesland": "BW",
 }
 
 

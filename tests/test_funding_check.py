@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cms.models import FundingProgrammeIndexPage, FundingProgrammePage, FundingRate
 from members.management.commands import _demo_content as content
+from members.management.commands.seed_demo import add_funding_programmes
 from tests.factories import home_page
 
 URL = "/foerder-check/"
@@ -16,27 +17,21 @@ SGB3 = "Qualifizierung von Beschäftigten (§ 82 SGB III)"
 ESF = "ESF Plus Fachkurse Baden-Württemberg"
 BAFOEG = "Aufstiegs-BAföG"
 QUALI = "Qualifizierungsgeld (§§ 82a–82c SGB III)"
+SGB81 = "Berufsabschluss nachholen (§ 81 SGB III)"
 
 # A 40-person firm, a 38-year-old skilled worker (qualified 2012), a 160-hour AZAV course.
 CASE = {
     "beschaeftigte": "40", "alter": "38", "berufsabschluss": "ja", "abschluss_jahr": "2012",
-    "stunden": "160", "azav": "ja", "bundesland": "BW",
+    "stunden": "160", "traeger_zugelassen": "ja", "kurs_zugelassen": "ja", "bundesland": "BW",
 }
 
 
 @pytest.fixture
 def programmes(db):
-    """The programmes the demo network ships, as live pages with their rates."""
+    """The programmes the demo network ships, as live pages with their rates and links."""
     index = FundingProgrammeIndexPage(title="Förderung", slug="foerderung")
     home_page().add_child(instance=index)
-    pages = {}
-    for spec in content.FUNDING_PROGRAMMES:
-        spec = dict(spec)
-        key, rates = spec.pop("key"), spec.pop("rates")
-        page = FundingProgrammePage(checked_on=content.FUNDING_CHECKED_ON, **spec)
-        page.rates = [FundingRate(**rate) for rate in rates]
-        index.add_child(instance=page)
-        pages[key] = page
+    pages, _created = add_funding_programmes(index, content.FUNDING_PROGRAMMES)
     return pages
 
 
@@ -69,7 +64,7 @@ def test_form_works_without_javascript_and_the_result_has_its_own_address(progra
     assert "funding-result" not in html  # no result before the questions are answered
 
     found = results(check(client))
-    assert set(found) == {SGB3, QUALI, BAFOEG, ESF}
+    assert set(found) == {SGB3, SGB81, QUALI, BAFOEG, ESF}
 
 
 def test_a_40_person_firm_gets_all_course_costs_under_82(programmes, client):
@@ -113,8 +108,11 @@ def test_a_100_hour_course_does_not_fit_82_and_says_why(programmes, client):
 def test_each_82_rule_names_its_reason(programmes, client):
     this_year = timezone.localdate().year
     cases = {
-        "Kurs und Bildungsträger müssen nach AZAV zugelassen sein; das ist hier nicht": {
-            "azav": "nein"
+        "Der Bildungsträger muss nach AZAV zugelassen sein; das ist hier nicht": {
+            "traeger_zugelassen": "nein"
+        },
+        "Der Kurs muss nach AZAV zugelassen sein; das ist hier nicht": {
+            "kurs_zugelassen": "nein"
         },
         "Der Berufsabschluss muss mindestens 2 Jahre zurückliegen; er stammt aus dem Jahr": {
             "abschluss_jahr": str(this_year - 1)
@@ -128,7 +126,7 @@ def test_each_82_rule_names_its_reason(programmes, client):
         assert verdict == "passt nicht", changes
         assert reason in text, changes
     # Not knowing about AZAV leaves it open instead of ruling the programme out.
-    verdict, text = results(check(client, azav="unbekannt"))[SGB3]
+    verdict, text = results(check(client, kurs_zugelassen="unbekannt"))[SGB3]
     assert verdict == "passt wahrscheinlich"
     assert "Noch zu klären" in text and "Fragen Sie den Bildungsanbieter" in text
 
@@ -166,7 +164,10 @@ def test_programmes_that_fit_come_first(programmes, client):
         ({"beschaeftigte": "0"}, "beschaeftigte", "mindestens 1"),
         ({"abschluss_jahr": ""}, "abschluss_jahr", "in welchem Jahr der letzte Berufsabschluss"),
         ({"abschluss_jahr": "2999"}, "abschluss_jahr", "Das Jahr liegt in der Zukunft."),
-        ({"azav": "vielleicht"}, "azav", "Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
+        ({"traeger_zugelassen": "vielleicht"}, "traeger_zugelassen",
+         "Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
+        ({"alter": "30", "abschluss_jahr": str(timezone.localdate().year - 31)},
+         "abschluss_jahr", "Das Jahr liegt vor der Geburt der Person (30 Jahre alt)."),
     ],
 )
 def test_bad_input_gets_a_message_next_to_the_field_and_no_result(
@@ -210,6 +211,7 @@ def test_only_live_programmes_in_force_are_listed(programmes, client):
     programmes["qualifizierungsgeld"].unpublish()
     programmes["esf-fachkurse"].valid_from = today + timedelta(days=1)
     programmes["esf-fachkurse"].save()
+    programmes["sgb3-81"].unpublish()
     assert set(results(check(client))) == {SGB3}
 
 
@@ -233,16 +235,125 @@ def test_queries_stay_constant_as_programmes_grow(
         index.add_child(instance=page)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = check(client)
-    assert len(results(response)) == 9
+    assert len(results(response)) == 10
 
 
 def test_only_the_office_s_own_conditions_are_marked_as_german_on_the_english_site(
     programmes, client, settings
 ):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = check(client, azav="unbekannt").content.decode()
+    html = check(client, traeger_zugelassen="unbekannt").content.decode()
     condition = "Der Antrag wird vor Beginn des Kurses gestellt."
     assert f'<li lang="de">{condition}</li>' in html
     # The check's own "still to clarify" wording follows the visitor's language.
     azav_open = re.findall(r"<li( lang=\"[^\"]*\")?>[^<]*AZAV[^<]*</li>", html)
     assert azav_open and all(attribute == "" for attribute in azav_open)
+
+
+# --- The cases a firm brings: size, age, no qualification ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "employees, age, course_costs, wage_subsidy",
+    [
+        ("8", "44", "Lehrgangskosten: 100 %", "bis zu 75 %"),
+        ("40", "50", "Lehrgangskosten: 100 %", "bis zu 75 %"),
+        ("120", "44", "Lehrgangskosten: 50 %", "bis zu 50 %"),
+        ("120", "50", "Lehrgangskosten: 100 % (erhöhter Satz, weil die Person 45 Jahre oder "
+                      "älter ist)", "bis zu 50 %"),
+        ("600", "44", "Lehrgangskosten: 25 %", "bis zu 25 %"),
+        ("600", "50", "Lehrgangskosten: 25 %", "bis zu 25 %"),
+    ],
+)
+def test_82_pays_by_firm_size_and_age(programmes, client, employees, age, course_costs,
+                                      wage_subsidy):
+    verdict, text = results(check(client, beschaeftigte=employees, alter=age))[SGB3]
+    assert verdict == "passt wahrscheinlich"
+    assert course_costs in text
+    assert f"Zuschuss zum Arbeitsentgelt: {wage_subsidy}" in text
+    if employees == "600":
+        assert "erhöhter Satz" not in text  # the raise is for firms under 500 only
+    assert "Quelle: § 82 SGB III" in text and "Stand: 16.11.2026" in text
+
+
+@pytest.mark.parametrize(
+    "employees, share, agreement",
+    [
+        ("8", "Mindestens 10 % der Belegschaft",
+         "Eine schriftliche Erklärung des Arbeitgebers ersetzt die Betriebsvereinbarung"),
+        ("40", "Mindestens 10 % der Belegschaft", "Es gibt eine Betriebsvereinbarung"),
+        ("120", "Mindestens 10 % der Belegschaft", "Es gibt eine Betriebsvereinbarung"),
+        ("600", "Mindestens 20 % der Belegschaft", "Es gibt eine Betriebsvereinbarung"),
+    ],
+)
+def test_qualifizierungsgeld_asks_what_fits_the_firm_size(programmes, client, employees, share,
+                                                          agreement):
+    verdict, text = results(check(client, beschaeftigte=employees))[QUALI]
+    assert verdict == "passt wahrscheinlich"
+    assert share in text and agreement in text
+    if employees == "8":
+        assert "Es gibt eine Betriebsvereinbarung" not in text
+    # Not paid on top of § 82 for the same person, and both say so.
+    assert f"Nicht zusammen mit „{SGB3}“ für dieselbe Person" in text
+    assert f"Nicht zusammen mit „{QUALI}“" in results(check(client))[SGB3][1]
+    assert "Stand: 07.12.2026" in text
+
+
+def test_qualifizierungsgeld_needs_an_approved_provider(programmes, client):
+    verdict, text = results(check(client, traeger_zugelassen="nein"))[QUALI]
+    assert verdict == "passt nicht"
+    assert "Der Bildungsträger muss nach AZAV zugelassen sein; das ist hier nicht" in text
+    verdict, text = results(check(client, traeger_zugelassen="unbekannt"))[QUALI]
+    assert verdict == "passt wahrscheinlich"
+    assert "Der Bildungsträger muss nach AZAV zugelassen sein. Fragen Sie" in text
+
+
+def test_rules_say_whether_provider_course_or_both_must_be_approved(programmes, client):
+    page = programmes["sgb3-82"]
+    for approval, provider_matters, course_matters in [
+        ("provider", True, False), ("course", False, True), ("both", True, True),
+        ("", False, False),
+    ]:
+        page.approval_required = approval
+        page.save()
+        provider = results(check(client, traeger_zugelassen="nein"))[SGB3][0]
+        course = results(check(client, kurs_zugelassen="nein"))[SGB3][0]
+        assert (provider == "passt nicht") is provider_matters, approval
+        assert (course == "passt nicht") is course_matters, approval
+
+
+def test_without_a_qualification_the_check_points_to_81(programmes, client):
+    response = check(client, berufsabschluss="nein", abschluss_jahr="")
+    found = results(response)
+
+    verdict, text = found[SGB3]
+    assert verdict == "passt nicht"
+    assert f"Ohne Berufsabschluss kommt stattdessen „{SGB81}“ in Frage" in text
+    assert f'href="{programmes["sgb3-81"].url}"' in response.content.decode()
+    verdict, text = found[SGB81]
+    assert verdict == "passt wahrscheinlich"
+    assert "Die Person hat keinen Berufsabschluss" in text
+    # ESF pays the raised share to people without a qualification.
+    _verdict, text = results(check(client, berufsabschluss="nein", abschluss_jahr="",
+                                   stunden="40"))[ESF]
+    assert "Lehrgangskosten: 70 %" in text
+    # With a qualification, § 81 is not the way.
+    assert results(check(client))[SGB81][0] == "passt nicht"
+
+
+def test_aufstiegs_bafoeg_names_the_maintenance_grant_raised_in_august_2024(programmes,
+                                                                            client):
+    _verdict, text = results(check(client, stunden="400"))[BAFOEG]
+    assert "Unterhaltsbeitrag als voller Zuschuss, seit 1. August 2024" in text
+    page = client.get(programmes["aufstiegs-bafoeg"].url).content.decode()
+    assert "zum 1. August 2024" in page and "29. BAföG-Änderungsgesetz" in page
+
+
+def test_an_address_with_the_former_single_approval_question_still_works(programmes, client):
+    old = {key: value for key, value in CASE.items()
+           if key not in ("traeger_zugelassen", "kurs_zugelassen")}
+    response = client.get(URL, {**old, "azav": "nein"})
+    verdict, text = results(response)[SGB3]
+    assert verdict == "passt nicht"
+    assert "Der Bildungsträger muss nach AZAV zugelassen sein" in text
+    assert "Der Kurs muss nach AZAV zugelassen sein" in text

@@ -79,7 +79,7 @@ class PageTypesTestCase(WagtailPageTestCase):
             title="Qualifizierung von Beschäftigten (§ 82 SGB III)", slug="sgb-iii-82",
             teaser="Förderung längerer Weiterbildungen.",
             benefit_summary="bis zu 100 % der Lehrgangskosten", applicant="der Arbeitgeber",
-            min_duration=Decimal("120"), min_duration_exclusive=True, requires_azav=True,
+            min_duration=Decimal("120"), min_duration_exclusive=True, approval_required="both",
             federal_states=["BW", "BY"], legal_source="§ 82 SGB III",
             valid_from=date(2024, 4, 1), checked_on=date(2026, 11, 16),
         )

@@ -346,11 +346,14 @@ def test_funding_programmes_carry_source_and_check_date(demo, client):
     programmes = FundingProgrammePage.objects.live()
     assert set(programmes.values_list("slug", flat=True)) == {
         "beschaeftigtenqualifizierung-82-sgb-iii", "qualifizierungsgeld", "aufstiegs-bafoeg",
-        "esf-plus-fachkurse-baden-wuerttemberg",
+        "esf-plus-fachkurse-baden-wuerttemberg", "berufsabschluss-nachholen-81-sgb-iii",
     }
     for programme in programmes:
         assert programme.legal_source and programme.source_url, programme
-        assert (programme.checked_on.year, programme.checked_on.month) == (2026, 11), programme
+        assert programme.checked_on.year == 2026 and programme.checked_on.month in (11, 12)
+    sgb82 = programmes.get(slug="beschaeftigtenqualifizierung-82-sgb-iii")
+    assert sgb82.alternative_without_qualification.slug == "berufsabschluss-nachholen-81-sgb-iii"
+    assert [p.slug for p in sgb82.not_combinable_with.all()] == ["qualifizierungsgeld"]
     assert not programmes.filter(title__icontains="Bildungsprämie").exists()
     esf = programmes.get(slug="esf-plus-fachkurse-baden-wuerttemberg")
     assert esf.federal_states == ["BW"]
@@ -362,7 +365,8 @@ def test_funding_programmes_carry_source_and_check_date(demo, client):
 def test_the_funding_check_tells_a_40_person_firm_what_fits(demo, client):
     response = client.get("/foerder-check/", {
         "beschaeftigte": "40", "alter": "38", "berufsabschluss": "ja", "abschluss_jahr": "2012",
-        "stunden": "160", "azav": "ja", "bundesland": "BW",
+        "stunden": "160", "traeger_zugelassen": "ja", "kurs_zugelassen": "ja",
+        "bundesland": "BW",
     })
     html = response.content.decode()
     assert response.status_code == 200

@@ -30,7 +30,9 @@ class Case:
     has_qualification: bool
     qualification_year: int | None
     course_hours: Decimal
-    azav_certified: bool | None  # None: not known yet
+    # Approved under AZAV; None: not known yet.
+    provider_approved: bool | None
+    course_approved: bool | None
     federal_state: str
 
 
@@ -47,6 +49,8 @@ class Check:
     # True for text the office wrote on the programme page (in the content language), False
     # for the check's own wording (in the visitor's language).
     from_page: bool = False
+    # A programme the text points to (shown as a link).
+    link: object = None
 
 
 @dataclass
@@ -79,7 +83,12 @@ def current_programmes(today: date):
         FundingProgrammePage.objects.live()
         .filter(valid_from__lte=today)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .prefetch_related(Prefetch("rates", queryset=FundingRate.objects.order_by("sort_order")))
+        .select_related("alternative_without_qualification")
+        .prefetch_related(
+            Prefetch("rates", queryset=FundingRate.objects.order_by("sort_order")),
+            Prefetch("not_combinable_with",
+                     queryset=FundingProgrammePage.objects.live().order_by("path")),
+        )
         .order_by("path")
     )
 
@@ -95,7 +104,7 @@ def assess(programme, case: Case, today: date) -> Assessment:
     checks = assessment.checks
     checks.extend(_region(programme, case))
     checks.extend(_duration(programme, case))
-    checks.extend(_azav(programme, case))
+    checks.extend(_approval(programme, case))
     checks.extend(_qualification(programme, case, today))
     checks.extend(_age(programme, case))
     rate_checks, rate, payments = _rate(programme, case)
@@ -107,9 +116,14 @@ def assess(programme, case: Case, today: date) -> Assessment:
             _("Förderfähige Kosten höchstens %(amount)s €")
             % {"amount": number_format(programme.max_amount, 0, force_grouping=True)}
         )
+    if rate is not None:
+        checks.extend(
+            Check(Status.OPEN, line, from_page=True) for line in rate.condition_lines()
+        )
     checks.extend(
         Check(Status.OPEN, line, from_page=True) for line in programme.condition_lines()
     )
+    checks.extend(_combinations(programme))
     return assessment
 
 
@@ -167,33 +181,70 @@ def _duration(programme, case):
     return [Check(status, f"{described}; {required}.")]
 
 
-def _azav(programme, case):
-    if not programme.requires_azav:
+def _approval(programme, case):
+    """AZAV approval of the provider, the course or both, as the programme asks."""
+    Approval = programme.Approval
+    needed = programme.approval_required
+    if not needed:
         return []
-    if case.azav_certified is True:
-        return [Check(Status.MET, _("Kurs und Bildungsträger sind nach AZAV zugelassen."))]
-    if case.azav_certified is False:
-        return [Check(
-            Status.NOT_MET,
-            _("Kurs und Bildungsträger müssen nach AZAV zugelassen sein; das ist hier nicht "
-              "der Fall."),
-        )]
-    return [Check(
-        Status.OPEN,
-        _("Kurs und Bildungsträger müssen nach AZAV zugelassen sein. Fragen Sie den "
-          "Bildungsanbieter danach."),
-    )]
+    answers = []
+    if needed in (Approval.PROVIDER, Approval.BOTH):
+        answers.append((case.provider_approved, _("Der Bildungsträger")))
+    if needed in (Approval.COURSE, Approval.BOTH):
+        answers.append((case.course_approved, _("Der Kurs")))
+    checks = []
+    for answer, name in answers:
+        if answer is True:
+            checks.append(Check(Status.MET, _("%(who)s ist nach AZAV zugelassen.") % {
+                "who": name}))
+        elif answer is False:
+            checks.append(Check(Status.NOT_MET, _(
+                "%(who)s muss nach AZAV zugelassen sein; das ist hier nicht der Fall."
+            ) % {"who": name}))
+        else:
+            checks.append(Check(Status.OPEN, _(
+                "%(who)s muss nach AZAV zugelassen sein. Fragen Sie den Bildungsanbieter "
+                "danach."
+            ) % {"who": name}))
+    return checks
+
+
+def _combinations(programme):
+    """Programmes that are not paid on top of this one for the same person and course."""
+    others = list(programme.not_combinable_with.all())
+    if not others:
+        return []
+    titles = _(" oder ").join(f"„{other.title}“" for other in others)
+    return [Check(Status.OPEN, _(
+        "Nicht zusammen mit %(others)s für dieselbe Person und denselben Kurs: Wenn beide "
+        "passen, wählen Sie eines aus."
+    ) % {"others": titles})]
 
 
 def _qualification(programme, case, today):
+    if programme.only_without_qualification:
+        if case.has_qualification:
+            return [Check(Status.NOT_MET, _(
+                "Das Programm ist für Personen ohne Berufsabschluss; die Person hat einen."
+            ))]
+        return [Check(Status.MET, _(
+            "Die Person hat keinen Berufsabschluss; das Programm führt zu einem."
+        ))]
     min_years = programme.min_years_since_qualification
     required = programme.requires_vocational_qualification or min_years is not None
     if not required:
         return []
     if not case.has_qualification:
-        return [Check(
-            Status.NOT_MET, _("Das Programm setzt einen Berufsabschluss voraus.")
-        )]
+        text = _("Das Programm setzt einen Berufsabschluss voraus.")
+        alternative = programme.alternative_without_qualification
+        if alternative is not None and not alternative.live:
+            alternative = None
+        if alternative is not None:
+            text += " " + _(
+                "Ohne Berufsabschluss kommt stattdessen „%(programme)s“ in Frage: Damit "
+                "lässt sich der Abschluss nachholen."
+            ) % {"programme": alternative.title}
+        return [Check(Status.NOT_MET, text, link=alternative)]
     if min_years is None:
         return [Check(Status.MET, _("Ein Berufsabschluss ist vorhanden."))]
     years = today.year - case.qualification_year

@@ -1288,6 +1288,9 @@ TOPIC_BODIES = {
 # on the programme pages. The Bildungsprämie ended on 31 December 2021 and is not offered.
 
 FUNDING_CHECKED_ON = date(2026, 11, 16)
+# Rules read again in December 2026: Qualifizierungsgeld in small firms, the Aufstiegs-BAföG's
+# maintenance grant, § 81 for people without a vocational qualification.
+FUNDING_RECHECKED_ON = date(2026, 12, 7)
 
 FUNDING_INDEX = {
     "title": "Förderung",
@@ -1295,7 +1298,7 @@ FUNDING_INDEX = {
     "show_in_menus": True,
     "search_description": (
         "Förderprogramme für die Weiterbildung von Beschäftigten in kleinen und mittleren "
-        "Unternehmen: § 82 SGB III, Qualifizierungsgeld, Aufstiegs-BAföG, ESF Plus."
+        "Unternehmen: § 82 und § 81 SGB III, Qualifizierungsgeld, Aufstiegs-BAföG, ESF Plus."
     ),
     "intro": (
         "<p>Viele Weiterbildungen werden öffentlich gefördert – oft bis zur Hälfte der "
@@ -1323,8 +1326,10 @@ FUNDING_PROGRAMMES = [
         "min_duration": Decimal("120"),
         "min_duration_exclusive": True,
         "max_duration": None,
-        "requires_azav": True,
+        "approval_required": "both",
         "requires_vocational_qualification": True,
+        "alternative_without_qualification": "sgb3-81",
+        "not_combinable_with": ["qualifizierungsgeld"],
         "min_years_since_qualification": 2,
         "min_age": None,
         "federal_states": [],
@@ -1367,7 +1372,54 @@ FUNDING_PROGRAMMES = [
         ],
     },
     {
+        "key": "sgb3-81",
+        "checked_on": FUNDING_RECHECKED_ON,
+        "slug": "berufsabschluss-nachholen-81-sgb-iii",
+        "title": "Berufsabschluss nachholen (§ 81 SGB III)",
+        "teaser": (
+            "Beschäftigte ohne Berufsabschluss können ihn mit Förderung der Agentur für "
+            "Arbeit nachholen, auch in Teilqualifikationen neben der Arbeit."
+        ),
+        "benefit_summary": (
+            "Lehrgangskosten über einen Bildungsgutschein; der Arbeitgeber kann einen "
+            "Zuschuss zum Arbeitsentgelt für die Zeit der Weiterbildung erhalten"
+        ),
+        "applicant": "die oder der Beschäftigte gemeinsam mit dem Arbeitgeber bei der "
+                     "Agentur für Arbeit",
+        "duration_unit": "hours",
+        "min_duration": None,
+        "min_duration_exclusive": False,
+        "max_duration": None,
+        "approval_required": "both",
+        "requires_vocational_qualification": False,
+        "only_without_qualification": True,
+        "min_years_since_qualification": None,
+        "min_age": None,
+        "federal_states": [],
+        "max_amount": None,
+        "conditions": (
+            "Die Weiterbildung führt zu einem anerkannten Berufsabschluss oder zu einer "
+            "Teilqualifikation auf dem Weg dorthin.\n"
+            "Die Agentur für Arbeit hat vor Beginn beraten und einen Bildungsgutschein "
+            "ausgegeben."
+        ),
+        "legal_source": "§ 81 SGB III (Weiterbildung mit dem Ziel eines Berufsabschlusses)",
+        "source_url": "https://www.gesetze-im-internet.de/sgb_3/__81.html",
+        "valid_from": date(2024, 4, 1),
+        "rates": [],
+        "body": [
+            heading("Für wen es gedacht ist"),
+            para(
+                "<p>Für Beschäftigte ohne Berufsabschluss – oder mit einem Abschluss, in dem "
+                "sie seit Jahren nicht mehr arbeiten – übernimmt die Agentur für Arbeit die "
+                "Kosten einer Umschulung oder von Teilqualifikationen. Der Betrieb kann für "
+                "die Zeit der Weiterbildung einen Zuschuss zum Lohn erhalten.</p>"
+            ),
+        ],
+    },
+    {
         "key": "qualifizierungsgeld",
+        "checked_on": FUNDING_RECHECKED_ON,
         "slug": "qualifizierungsgeld",
         "title": "Qualifizierungsgeld (§§ 82a–82c SGB III)",
         "teaser": (
@@ -1384,31 +1436,44 @@ FUNDING_PROGRAMMES = [
         "min_duration": Decimal("120"),
         "min_duration_exclusive": True,
         "max_duration": None,
-        "requires_azav": False,
+        "approval_required": "both",
         "requires_vocational_qualification": False,
+        "not_combinable_with": ["sgb3-82"],
         "min_years_since_qualification": None,
         "min_age": None,
         "federal_states": [],
         "max_amount": None,
-        "conditions": (
-            "Der Strukturwandel macht für einen erheblichen Teil der Belegschaft eine "
-            "Qualifizierung nötig (mindestens 20 %, in Betrieben unter 250 Beschäftigten "
-            "10 %).\n"
-            "Es gibt eine Betriebsvereinbarung oder einen Tarifvertrag zur Qualifizierung.\n"
-            "Der Arbeitgeber trägt die Lehrgangskosten."
-        ),
+        "conditions": "Der Arbeitgeber trägt die Lehrgangskosten.",
         "legal_source": (
-            "§§ 82a–82c SGB III, eingeführt durch das Weiterbildungsgesetz vom 17. Juli 2023"
+            "§§ 82a–82c SGB III, eingeführt durch das Weiterbildungsgesetz vom 17. Juli 2023; "
+            "Erklärung statt Betriebsvereinbarung unter 10 Beschäftigten: Fachliche Weisungen "
+            "und FAQ der Bundesagentur für Arbeit"
         ),
         "source_url": "https://www.gesetze-im-internet.de/sgb_3/__82a.html",
         "valid_from": date(2024, 4, 1),
         "rates": [
-            {"min_employees": 0, "max_employees": 249,
-             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind – wenn mindestens "
-                     "10 % der Belegschaft eine Qualifizierung brauchen"},
+            {"min_employees": 0, "max_employees": 9,
+             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind",
+             "conditions": (
+                 "Mindestens 10 % der Belegschaft brauchen wegen des Strukturwandels eine "
+                 "Qualifizierung.\n"
+                 "Eine schriftliche Erklärung des Arbeitgebers ersetzt die "
+                 "Betriebsvereinbarung oder den Tarifvertrag."
+             )},
+            {"min_employees": 10, "max_employees": 249,
+             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind",
+             "conditions": (
+                 "Mindestens 10 % der Belegschaft brauchen wegen des Strukturwandels eine "
+                 "Qualifizierung.\n"
+                 "Es gibt eine Betriebsvereinbarung oder einen Tarifvertrag zur Qualifizierung."
+             )},
             {"min_employees": 250, "max_employees": None,
-             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind – wenn mindestens "
-                     "20 % der Belegschaft eine Qualifizierung brauchen"},
+             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind",
+             "conditions": (
+                 "Mindestens 20 % der Belegschaft brauchen wegen des Strukturwandels eine "
+                 "Qualifizierung.\n"
+                 "Es gibt eine Betriebsvereinbarung oder einen Tarifvertrag zur Qualifizierung."
+             )},
         ],
         "body": [
             heading("Für wen es gedacht ist"),
@@ -1422,6 +1487,7 @@ FUNDING_PROGRAMMES = [
     },
     {
         "key": "aufstiegs-bafoeg",
+        "checked_on": FUNDING_RECHECKED_ON,
         "slug": "aufstiegs-bafoeg",
         "title": "Aufstiegs-BAföG",
         "teaser": (
@@ -1430,14 +1496,15 @@ FUNDING_PROGRAMMES = [
         ),
         "benefit_summary": (
             "50 % der Lehrgangs- und Prüfungsgebühren (bis 15.000 €) als Zuschuss, der Rest "
-            "als Darlehen"
+            "als Darlehen; in Vollzeit ein Unterhaltsbeitrag als voller Zuschuss, erhöht zum "
+            "1. August 2024"
         ),
         "applicant": "die oder der Beschäftigte beim Amt für Ausbildungsförderung",
         "duration_unit": "teaching_units",
         "min_duration": Decimal("400"),
         "min_duration_exclusive": False,
         "max_duration": None,
-        "requires_azav": False,
+        "approval_required": "",
         "requires_vocational_qualification": True,
         "min_years_since_qualification": None,
         "min_age": None,
@@ -1447,13 +1514,17 @@ FUNDING_PROGRAMMES = [
             "Der Kurs bereitet auf eine Fortbildungsprüfung vor, z. B. Meister, Techniker "
             "oder Fachwirt."
         ),
-        "legal_source": "Aufstiegsfortbildungsförderungsgesetz (AFBG)",
+        "legal_source": (
+            "Aufstiegsfortbildungsförderungsgesetz (AFBG); Unterhaltsbeitrag erhöht zum "
+            "1. August 2024 durch das 29. BAföG-Änderungsgesetz"
+        ),
         "source_url": "https://www.aufstiegs-bafoeg.de",
         "valid_from": date(2020, 8, 1),
         "rates": [
             {"min_employees": 0, "max_employees": None, "course_cost_percent": 50,
              "note": "Der Rest ist ein Darlehen; nach bestandener Prüfung wird ein Teil "
-                     "davon erlassen."},
+                     "davon erlassen. In Vollzeit: Unterhaltsbeitrag als voller Zuschuss, "
+                     "seit 1. August 2024 bis zu 1.019 € im Monat für Alleinstehende."},
         ],
         "body": [
             heading("Worauf es ankommt"),
@@ -1461,6 +1532,14 @@ FUNDING_PROGRAMMES = [
                 "<p>Gefördert werden Lehrgänge mit mindestens 400 Unterrichtseinheiten, die "
                 "auf einen höheren Berufsabschluss vorbereiten. Die Förderung hängt nicht "
                 "von der Größe des Betriebs ab; beantragen muss sie die Person selbst.</p>"
+            ),
+            heading("Unterhaltsbeitrag bei Vollzeit"),
+            para(
+                "<p>Wer in Vollzeit lernt, erhält zusätzlich einen Unterhaltsbeitrag, der "
+                "nicht zurückgezahlt werden muss. Er wurde zum 1. August 2024 mit dem "
+                "29. BAföG-Änderungsgesetz erhöht und beträgt seitdem für Alleinstehende bis "
+                "zu 1.019 € im Monat; mit Kindern oder Ehepartner kommen Zuschläge hinzu. "
+                "Die genaue Höhe hängt von Einkommen und Vermögen ab.</p>"
             ),
         ],
     },
@@ -1480,7 +1559,7 @@ FUNDING_PROGRAMMES = [
         "min_duration": Decimal("8"),
         "min_duration_exclusive": False,
         "max_duration": Decimal("160"),
-        "requires_azav": False,
+        "approval_required": "",
         "requires_vocational_qualification": False,
         "min_years_since_qualification": None,
         "min_age": None,

@@ -188,6 +188,41 @@ def is_workshop_day(day):
     return (day.month, day.day) not in fixed and day not in movable
 
 
+FUNDING_LINKS = ("alternative_without_qualification", "not_combinable_with")
+
+
+def add_funding_programmes(index, specs):
+    """The demo's funding programmes under `index`, published, with the links between them
+    (given by key in the specs); programmes already there are kept as they are. Returns
+    ({key: page}, how many were created)."""
+    programmes, links = {}, {}
+    for spec in specs:
+        spec = dict(spec)
+        key, slug, rates = spec.pop("key"), spec.pop("slug"), spec.pop("rates")
+        named = {name: spec.pop(name) for name in FUNDING_LINKS if name in spec}
+        existing = index.get_children().filter(slug=slug).first()
+        if existing is not None:
+            programmes[key] = existing.specific
+            continue
+        spec.setdefault("checked_on", content.FUNDING_CHECKED_ON)
+        page = FundingProgrammePage(slug=slug, **spec)
+        page.rates = [FundingRate(**rate) for rate in rates]
+        index.add_child(instance=page)
+        programmes[key] = page
+        links[key] = named
+    for key, named in links.items():
+        page = programmes[key]
+        alternative = named.get("alternative_without_qualification")
+        page.alternative_without_qualification = programmes.get(alternative)
+        page.not_combinable_with = [
+            programmes[other] for other in named.get("not_combinable_with", [])
+            if other in programmes
+        ]
+        page.save()
+        page.save_revision().publish()
+    return programmes, len(links)
+
+
 class Command(BaseCommand):
     help = (
         "Legt das Demo-Netzwerk an (Region Stuttgart): Koordinierungsstelle, "
@@ -563,22 +598,8 @@ class Command(BaseCommand):
             home, FundingProgrammeIndexPage, content.FUNDING_INDEX["slug"],
             {key: value for key, value in content.FUNDING_INDEX.items() if key != "slug"},
         )
-        programmes = {}
-        for spec in content.FUNDING_PROGRAMMES:
-            spec = dict(spec)
-            key, slug, rates = spec.pop("key"), spec.pop("slug"), spec.pop("rates")
-            existing = index.get_children().filter(slug=slug).first()
-            if existing is not None:
-                programmes[key] = existing.specific
-                continue
-            page = FundingProgrammePage(
-                slug=slug, checked_on=content.FUNDING_CHECKED_ON, **spec
-            )
-            page.rates = [FundingRate(**rate) for rate in rates]
-            index.add_child(instance=page)
-            page.save_revision().publish()
-            self.created["Seiten"] += 1
-            programmes[key] = page
+        programmes, created = add_funding_programmes(index, content.FUNDING_PROGRAMMES)
+        self.created["Seiten"] += created
         return programmes
 
     def seed_topic_pages(self, home, topics):
