@@ -1,8 +1,9 @@
+import re
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +19,25 @@ from wagtail.snippets.models import register_snippet
 from members.models import ADVISOR_GROUP
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
+
+DEFAULT_PRIMARY_COLOUR = "#0a5a70"
+DEFAULT_ACCENT_COLOUR = "#e7f0f3"
+colour_pattern = re.compile(r"^#[0-9a-fA-F]{6}$")
+colour_validator = RegexValidator(
+    colour_pattern, _("Bitte geben Sie die Farbe als #rrggbb an, z. B. #0a5a70.")
+)
+
+
+def _luminance(colour):
+    channels = [int(colour[index:index + 2], 16) / 255 for index in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first, second):
+    """The WCAG 2.1 contrast ratio of two #rrggbb colours."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 @register_setting(icon="home")
@@ -47,6 +67,31 @@ class OfficeSettings(BaseSiteSetting):
         "wagtailcore.Page", verbose_name=_("Erklärung zur Barrierefreiheit"), null=True,
         blank=True, on_delete=models.SET_NULL, related_name="+",
     )
+    easy_language_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("Leichte Sprache"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    sign_language_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("Gebärdensprache"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("Logo"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Am besten als SVG; es steht im Kopf jeder Seite neben dem Namen."),
+    )
+    primary_colour = models.CharField(
+        _("Hauptfarbe"), max_length=7, default=DEFAULT_PRIMARY_COLOUR,
+        validators=[colour_validator],
+        help_text=_("Für Links, Schaltflächen und den Kopfbalken, z. B. #0a5a70. Sie muss "
+                    "sich von Weiß genug abheben (Kontrast mindestens 4,5 : 1)."),
+    )
+    accent_colour = models.CharField(
+        _("Akzentfarbe"), max_length=7, default=DEFAULT_ACCENT_COLOUR,
+        validators=[colour_validator],
+        help_text=_("Für Flächen wie die Themenkacheln, z. B. #e7f0f3; dunkler Text muss "
+                    "darauf lesbar bleiben."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -64,10 +109,40 @@ class OfficeSettings(BaseSiteSetting):
              FieldPanel("accessibility_page")],
             heading=_("Pflichtseiten im Fußbereich"),
         ),
+        MultiFieldPanel(
+            [FieldPanel("easy_language_page"), FieldPanel("sign_language_page")],
+            heading=_("Leichte Sprache und Gebärdensprache (im Kopf jeder Seite)"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("logo"), FieldPanel("primary_colour"), FieldPanel("accent_colour")],
+            heading=_("Erscheinungsbild"),
+        ),
     ]
 
     class Meta:
         verbose_name = _("Koordinierungsstelle")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if (
+            colour_pattern.fullmatch(self.primary_colour or "")
+            and contrast(self.primary_colour, "#ffffff") < 4.5
+        ):
+            errors["primary_colour"] = _(
+                "Diese Farbe hebt sich von Weiß nur im Verhältnis %(ratio)s : 1 ab; Text und "
+                "Links brauchen mindestens 4,5 : 1. Bitte wählen Sie eine dunklere Farbe."
+            ) % {"ratio": f"{contrast(self.primary_colour, '#ffffff'):.1f}".replace(".", ",")}
+        if (
+            colour_pattern.fullmatch(self.accent_colour or "")
+            and contrast(self.accent_colour, "#1b2329") < 4.5
+        ):
+            errors["accent_colour"] = _(
+                "Dunkler Text ist auf dieser Farbe schlecht lesbar (Kontrast unter 4,5 : 1). "
+                "Bitte wählen Sie eine hellere Farbe."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def for_default_site(cls):
@@ -84,8 +159,13 @@ class Topic(index.Indexed, models.Model):
     name = models.CharField(_("Name"), max_length=100, unique=True)
     slug = models.SlugField(_("Kurzname"), max_length=100, unique=True)
     description = models.TextField(_("Beschreibung"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("Bild für die Themenkachel"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"),
+              FieldPanel("image")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -120,6 +200,7 @@ class HomePage(Page):
     subpage_types = [
         "cms.StandardPage", "cms.WorkshopSeriesIndexPage", "cms.TopicIndexPage",
         "cms.FundingProgrammeIndexPage", "cms.ContactPointIndexPage", "cms.NewsIndexPage",
+        "cms.SignLanguagePage",
     ]
     max_count = 1
     template = "cms/home_page.html"
@@ -133,7 +214,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["upcoming_dates"] = WorkshopDate.objects.public_upcoming()[:6]
         topic_pages = {page.topic_id: page for page in TopicPage.objects.live()}
-        topics = list(Topic.objects.all())
+        topics = list(Topic.objects.select_related("image"))
         for topic in topics:
             topic.topic_page = topic_pages.get(topic.pk)
         context["topics"] = topics
@@ -152,11 +233,76 @@ class StandardPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "cms.SignLanguagePage"]
     template = "cms/standard_page.html"
 
     class Meta:
         verbose_name = _("Inhaltsseite")
+
+
+
+class SignLanguagePage(Page):
+    """Information in Deutsche Gebärdensprache (DGS), as BITV 2.0 asks of a public body: a
+    video served from this site (no external player), captions as WebVTT and the same
+    content as a transcript to read."""
+
+    intro = models.TextField(_("Kurzbeschreibung"), blank=True)
+    video = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("Video (MP4)"), on_delete=models.PROTECT,
+        related_name="+", help_text=_("Das Video als MP4-Datei (H.264)."),
+    )
+    video_webm = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("Video (WebM, freiwillig)"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Dasselbe Video als WebM; Browser wählen das Format, das sie abspielen."),
+    )
+    captions = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("Untertitel (WebVTT)"),
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("Eine .vtt-Datei mit den Untertiteln auf Deutsch."),
+    )
+    poster = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("Vorschaubild"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    supplied_by = models.CharField(
+        _("Wer das Video bereitstellt"), max_length=500,
+        help_text=_("z. B. „Das Video stellt die Koordinierungsstelle bereit.“"),
+    )
+    transcript = RichTextField(_("Text zum Video (Transkript)"), features=RICH_TEXT_FEATURES)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("video"), FieldPanel("video_webm"), FieldPanel("captions"),
+             FieldPanel("poster"), FieldPanel("supplied_by")],
+            heading=_("Video"),
+        ),
+        FieldPanel("transcript"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("transcript")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = []
+    template = "cms/sign_language_page.html"
+
+    class Meta:
+        verbose_name = _("Gebärdensprache")
+        verbose_name_plural = _("Seiten in Gebärdensprache")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name, extensions, message in (
+            ("video", (".mp4",), _("Bitte wählen Sie eine MP4-Datei.")),
+            ("video_webm", (".webm",), _("Bitte wählen Sie eine WebM-Datei.")),
+            ("captions", (".vtt",), _("Bitte wählen Sie eine WebVTT-Datei (.vtt).")),
+        ):
+            document = getattr(self, name, None) if getattr(self, f"{name}_id") else None
+            if document is not None and not document.filename.lower().endswith(extensions):
+                errors[name] = message
+        if errors:
+            raise ValidationError(errors)
 
 
 class TopicIndexPage(Page):

@@ -1,4 +1,5 @@
-"""Public, machine-facing pages: robots.txt and the API description for partner platforms."""
+"""Public, machine-facing pages: robots.txt, the API description for partner platforms and
+the office's colours as a style sheet."""
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -6,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from cms.models import WorkshopSeriesPage
+from cms.models import OfficeSettings, WorkshopSeriesPage
 
 # Address prefixes that crawlers have no business in: sign-in, personal and token addresses.
 ROBOTS_DISALLOW = (
@@ -42,3 +43,25 @@ def partner_api(request):
             "site_url": site_url,
         },
     )
+
+
+def _darker(colour, share=0.25):
+    channels = [int(colour[index:index + 2], 16) for index in (1, 3, 5)]
+    return "#" + "".join(f"{round(c * (1 - share)):02x}" for c in channels)
+
+
+@require_safe
+def theme_css(request):
+    """The office's colours (site settings) as CSS custom properties. A file rather than an
+    inline style, which the Content-Security-Policy does not allow."""
+    office = OfficeSettings.for_request(request)
+    body = (
+        ":root {\n"
+        f"  --primary: {office.primary_colour};\n"
+        f"  --primary-dark: {_darker(office.primary_colour)};\n"
+        f"  --tint: {office.accent_colour};\n"
+        "}\n"
+    )
+    response = HttpResponse(body, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -386,6 +386,49 @@ OFFICE = {
 }
 
 
+# --- A real browser ------------------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser_page(chromium_path, live_server, django_db_serialized_rollback, tmp_path):
+    """A Chromium page in German; the migration-created home page is in the database."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            # The last state of the page, to look at when a test failed.
+            page.screenshot(path=str(tmp_path / "last.png"), full_page=True)
+            context.close()
+            browser.close()
+            # While Playwright's event loop runs, Django keeps the test's database
+            # connections apart from the usual ones; close them, or they outlive the test.
+            connections.close_all()
+
+
+def failed_requests(page):
+    """A list that collects every request of the page that fails or answers 4xx/5xx."""
+    failed = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("requestfailed", lambda r: failed.append(f"{r.failure} {r.url}"))
+    return failed
+
+
+def submit_button(page, field_name):
+    """The submit button of the form that has the named field."""
+    return page.locator(f"form:has(input[name={field_name}]) button[type=submit]:not([form])")
+
+
 ICAL_DIR = Path(__file__).resolve().parent / "ical"
 
 

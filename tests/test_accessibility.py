@@ -10,8 +10,6 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.core.management import call_command
 
-from tests.test_browser_smoke import browser_page  # noqa: F401 (a fixture)
-
 pytestmark = [pytest.mark.services]
 
 AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
@@ -37,7 +35,7 @@ def axe_path():
 
 
 @pytest.fixture
-def demo(browser_page):  # noqa: F811
+def demo(browser_page):
     """The demo network, so every page shows real content (dates, contact points, firms)."""
     from io import StringIO
 
@@ -104,7 +102,7 @@ def public_urls():
     }
 
 
-def test_main_pages_have_no_wcag_violations(browser_page, live_server, demo, axe_path):  # noqa: F811
+def test_main_pages_have_no_wcag_violations(browser_page, live_server, demo, axe_path):
     page = browser_page
     found = {}
     for name, path in public_urls().items():
@@ -143,7 +141,7 @@ def focused(page):
     )
 
 
-def test_advice_form_works_by_keyboard(browser_page, live_server, demo):  # noqa: F811
+def test_advice_form_works_by_keyboard(browser_page, live_server, demo):
     page = browser_page
     visit(page, live_server.url + "/beratung/anfrage/")
 

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import DEFAULT_PASSWORD, PersonFactory, UserFactory, totp_code
-from tests.test_browser_smoke import browser_page  # noqa: F401 (a fixture)
 
 DEMO_PASSWORD = "Verbund-Demo-2026"
 FIRM_ADMIN = "personal@kessler-feinmechanik.example"
@@ -142,7 +141,7 @@ def visit(page, url, violations):
 
 
 @pytest.mark.services
-def test_site_and_wagtail_admin_work_under_the_policy(browser_page, live_server):  # noqa: F811
+def test_site_and_wagtail_admin_work_under_the_policy(browser_page, live_server):
     call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     from cms.models import WorkshopSeriesPage
 

@@ -26,12 +26,14 @@ from cms.models import (
     HomePage,
     NewsIndexPage,
     NewsPage,
+    SignLanguagePage,
     StandardPage,
     TopicIndexPage,
     TopicPage,
     WorkshopSeriesIndexPage,
     WorkshopSeriesPage,
 )
+from members.management.commands import _demo_media as media
 from members.models import ADVISOR_GROUP
 from tests.factories import (
     DistrictFactory,
@@ -44,7 +46,7 @@ from tests.factories import (
 ALL_TYPES = [
     HomePage, StandardPage, WorkshopSeriesIndexPage, WorkshopSeriesPage, TopicIndexPage,
     TopicPage, FundingProgrammeIndexPage, FundingProgrammePage, ContactPointIndexPage,
-    ContactPointPage, NewsIndexPage, NewsPage,
+    ContactPointPage, NewsIndexPage, NewsPage, SignLanguagePage,
 ]
 
 
@@ -110,6 +112,13 @@ class PageTypesTestCase(WagtailPageTestCase):
             title="Förder-Check online", slug="foerder-check-online", date=date(2026, 11, 18),
             teaser="Welche Förderung passt?",
         ))
+        cls.sign_language = add(cls.home, SignLanguagePage(
+            title="Gebärdensprache", slug="gebaerdensprache",
+            video=media.ensure_document("Video", media.SIGN_VIDEO_MP4),
+            captions=media.ensure_document("Untertitel", media.SIGN_CAPTIONS),
+            supplied_by="Das Video stellt die Koordinierungsstelle bereit.",
+            transcript="<p>Willkommen.</p>",
+        ))
         Group.objects.get_or_create(name=ADVISOR_GROUP)
         WorkshopDateFactory(series=cls.series)
 
@@ -129,7 +138,7 @@ class PageTypesTestCase(WagtailPageTestCase):
         return [
             self.home, self.standard, self.series_index, self.series, self.topic_index,
             self.topic_page, self.funding_index, self.programme, self.contact_index,
-            self.contact_point, self.news_index, self.news,
+            self.contact_point, self.news_index, self.news, self.sign_language,
         ]
 
     # --- Which page may live where ---------------------------------------------------------
@@ -137,7 +146,7 @@ class PageTypesTestCase(WagtailPageTestCase):
     def test_home_holds_the_sections_and_nothing_else(self):
         self.assertAllowedSubpageTypes(HomePage, {
             StandardPage, WorkshopSeriesIndexPage, TopicIndexPage, FundingProgrammeIndexPage,
-            ContactPointIndexPage, NewsIndexPage,
+            ContactPointIndexPage, NewsIndexPage, SignLanguagePage,
         })
         self.assertAllowedParentPageTypes(HomePage, {Page})
         for child in (WorkshopSeriesPage, TopicPage, FundingProgrammePage, ContactPointPage,
@@ -162,7 +171,7 @@ class PageTypesTestCase(WagtailPageTestCase):
 
     def test_detail_pages_have_no_children(self):
         for detail in (WorkshopSeriesPage, TopicPage, FundingProgrammePage, ContactPointPage,
-                       NewsPage):
+                       NewsPage, SignLanguagePage):
             self.assertAllowedSubpageTypes(detail, set())
 
     def test_standard_pages_nest_below_home_only(self):

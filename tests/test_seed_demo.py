@@ -204,8 +204,13 @@ def test_staff_group_reaches_the_admin_and_edits_pages(demo):
 
 
 @pytest.mark.django_db
+def upcoming_dates():
+    """The demo's dates still ahead (besides them: dates that took place, one today)."""
+    return WorkshopDate.objects.filter(parts__starts_at__gt=timezone.now()).distinct()
+
+
 def test_exactly_one_date_is_full_with_three_on_the_waiting_list(demo):
-    dates = WorkshopDate.objects.all()
+    dates = upcoming_dates()
     assert dates.count() >= 8
     full = []
     for workshop_date in dates:
@@ -252,7 +257,7 @@ def test_markus_weber_has_a_confirmed_seat(demo):
 @pytest.mark.django_db
 def test_dates_lie_in_the_next_three_months_with_sensible_deadlines(demo):
     now = timezone.now()
-    dates = list(WorkshopDate.objects.prefetch_related("parts"))
+    dates = list(upcoming_dates().prefetch_related("parts"))
     for workshop_date in dates:
         parts = sorted(workshop_date.parts.all(), key=lambda part: part.starts_at)
         assert parts, workshop_date
@@ -403,3 +408,71 @@ def test_page_edits_go_through_an_approval_workflow_the_office_approves(demo):
         for group in getattr(task, "groups", Group.objects.none()).all()
     }
     assert "Koordinierungsstelle" in approvers
+
+
+# --- Everything can be tried right after loading the demo ----------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_has_past_dates_with_attendance_certificates_and_feedback(demo, client):
+    from workshops.models import Attendance, Feedback
+
+    past = WorkshopDate.objects.filter(status=WorkshopDate.Status.DONE)
+    assert past.count() >= 2
+    assert all(date.parts.first().ends_at < timezone.now() for date in past)
+    attended = Attendance.objects.filter(status=Attendance.Status.ATTENDED,
+                                         part__date__in=past)
+    assert attended.exists()
+    assert Attendance.objects.filter(status=Attendance.Status.NO_SHOW).exists()
+    assert Feedback.objects.filter(enrolment__date__in=past).count() >= 6
+
+    # Markus Weber (a demo login) took part and downloads his certificate.
+    enrolment = Enrolment.objects.get(
+        date__in=past, person__email="m.weber@kessler-feinmechanik.example"
+    )
+    assert Attendance.objects.filter(enrolment=enrolment, status="attended").exists()
+    client.force_login(User.objects.get(email="m.weber@kessler-feinmechanik.example"))
+    certificate = client.get(reverse("documents:certificate", args=[enrolment.pk]))
+    assert certificate.status_code == 200
+    assert certificate["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_the_trainer_can_take_attendance_today(demo, client):
+    from workshops.models import Attendance
+
+    trainer = User.objects.get(email="trainer@verbund.example")
+    now = timezone.now()
+    [today] = [
+        date for date in WorkshopDate.objects.filter(trainers=trainer)
+        if date.parts.filter(starts_at__lte=now, ends_at__gt=now).exists()
+    ]
+    part = today.parts.get()
+    assert timezone.localdate(part.starts_at) == timezone.localdate()
+    seated = list(today.enrolments.filter(status=Enrolment.Status.CONFIRMED))
+    assert seated
+
+    client.force_login(trainer)
+    url = reverse("workshops:trainer_date", args=[today.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {
+        "part": part.pk, **{f"teil-{part.pk}-enrolment-{e.pk}": "attended" for e in seated},
+    })
+    assert response.status_code == 302
+    assert Attendance.objects.filter(part=part, status="attended").count() == len(seated)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_the_look_and_pages_of_a_regional_portal(demo, client):
+    from cms.models import SignLanguagePage
+
+    office = OfficeSettings.for_default_site()
+    assert office.logo.file.name.endswith(".svg")
+    assert office.easy_language_page.slug == "leichte-sprache"
+    sign = SignLanguagePage.objects.live().get()
+    assert office.sign_language_page.pk == sign.pk
+    assert "Koordinierungsstelle" in sign.supplied_by and "Platzhalter" in sign.supplied_by
+    assert "Willkommen" in sign.transcript
+    assert all(topic.image_id for topic in Topic.objects.all())
+    home = client.get("/").content.decode()
+    assert "Was möchten Sie lernen?" in home and sign.url in home

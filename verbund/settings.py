@@ -326,7 +326,14 @@ WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"PASSWORD": False}
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv", "docx", "mp4", "odt", "pdf", "pptx", "txt", "vtt", "webm", "xlsx", "zip",
+]
+# SVG for the office's logo, besides the usual photo formats.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "svg", "webp"]
+# Shown in the page rather than downloaded: the sign language video and its captions.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "video/mp4", "video/webm",
+                                    "text/vtt"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Largest request body apart from uploaded files (a JSON body, a form): 2.5 MB, Django's
 # default, said out loud because the API documents it; larger ones get 413.

@@ -52,6 +52,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}),
     path("robots.txt", views_public.robots_txt, name="robots_txt"),
+    path("farben.css", views_public.theme_css, name="theme_css"),
     path("partner/api/", views_public.partner_api, name="partner_api"),
 ]
 

@@ -66,7 +66,7 @@ def participant_page_links(date):
         {
             "label": _("Anwesenheit erfassen"),
             "url": reverse("workshops:trainer_date", args=[date.pk]),
-            "icon": "tick",
+            "icon": "check",
         },
     ]
 

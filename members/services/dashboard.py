@@ -20,6 +20,9 @@ from workshops.models import DatePart, Enrolment, WorkshopDate
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
+OPEN_DATES = 3
+
+
 @dataclass
 class PersonOverview:
     person: Person
@@ -35,6 +38,8 @@ class Dashboard:
     year: int
     people: list
     invitations: list
+    # Dates a firm can enrol people in now, soonest first: the dashboard starts with them.
+    open_dates: list = field(default_factory=list)
 
     @property
     def hours_this_year(self):
@@ -134,4 +139,8 @@ def build_dashboard(user, firm, now=None):
         .select_related("invited_by", "person")
         .order_by("expires_at", "pk")
     )
-    return Dashboard(firm=firm, year=year, people=list(rows.values()), invitations=invitations)
+    open_dates = list(
+        WorkshopDate.objects.public_upcoming().filter(enrolment_deadline__gt=now)[:OPEN_DATES]
+    )
+    return Dashboard(firm=firm, year=year, people=list(rows.values()), invitations=invitations,
+                     open_dates=open_dates)

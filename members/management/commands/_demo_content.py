@@ -1084,7 +1084,8 @@ def easy_language_page(today):
     return {
         "title": "Leichte Sprache",
         "slug": "leichte-sprache",
-        "show_in_menus": True,
+        # Linked from the head of every page and from the home page instead.
+        "show_in_menus": False,
         "search_description": "Informationen über den Weiterbildungs-Verbund in Leichter Sprache.",
         "intro": "Hier erklären wir in Leichter Sprache: Was ist der Weiterbildungs-Verbund?",
         "body": [
@@ -1232,6 +1233,41 @@ def about_page(today):
 
 
 STANDARD_PAGES = [about_page, imprint_page, privacy_page, accessibility_page, easy_language_page]
+
+
+def sign_language_page():
+    """The page in Deutsche Gebärdensprache; the video and its captions come from
+    demo_media/ (see _demo_media.py)."""
+    o = OFFICE
+    return {
+        "title": "Gebärdensprache",
+        "slug": "gebaerdensprache",
+        "show_in_menus": False,
+        "search_description": (
+            "Informationen über den Weiterbildungsverbund in Deutscher Gebärdensprache (DGS), "
+            "mit Untertiteln und als Text."
+        ),
+        "intro": (
+            "In diesem Video stellen wir den Weiterbildungsverbund in Deutscher "
+            "Gebärdensprache vor. Darunter steht derselbe Inhalt als Text."
+        ),
+        "supplied_by": (
+            f"Das Video stellt die Koordinierungsstelle {o['office_name']} selbst bereit; es "
+            "wird von dieser Website abgespielt, ohne fremden Videodienst. In dieser "
+            "Demo-Installation ist es ein kurzer Platzhalter, den die Koordinierungsstelle "
+            "durch ihre Aufnahme in Deutscher Gebärdensprache ersetzt."
+        ),
+        "transcript": (
+            f"<p>Willkommen beim {o['office_name']}.</p>"
+            "<p>Wir helfen Firmen, ihre Beschäftigten weiterzubilden. Wir bieten Workshops an, "
+            "zum Beispiel zu Robotern und zum 3D-Druck. Wir zeigen Firmen, welche Förderung "
+            "zu ihnen passt.</p>"
+            "<p>Fragen Sie uns: per E-Mail an "
+            f"<a href=\"mailto:{o['email']}\">{o['email']}</a>, am Telefon unter "
+            f"{o['phone']} oder bei einer Anlaufstelle in Ihrer Nähe. Für ein Gespräch mit "
+            "Gebärdensprachdolmetschung vereinbaren wir gern einen Termin.</p>"
+        ),
+    }
 
 
 # --- Topic pages ------------------------------------------------------------------------------
@@ -1587,6 +1623,32 @@ FUNDING_PROGRAMMES = [
         ],
     },
 ]
+
+# Dates that have taken place, and one that runs today, so that attendance, certificates,
+# feedback and the trainer's list can be tried right after loading the demo. Days are counted
+# back from the seed run; "attended" of the confirmed people took part (the rest did not
+# come), and the feedback answers belong to the first of them.
+PAST_DATES = [
+    {"series": "robotik", "days_ago": 28, "district": "esslingen", "capacity": 10,
+     "parts": [("08:30", "16:00")], "confirmed": 8, "attended": 7,
+     "include": ["m.weber@kessler-feinmechanik.example"],
+     "feedback": [
+         (5, "Sehr praxisnah: Wir haben am Cobot selbst programmiert.",
+          "Gern etwas mehr Zeit für die eigene Anwendung."),
+         (4, "Gute Beispiele aus kleinen Betrieben.", ""),
+         (5, "Die Sicherheitsregeln waren endlich verständlich erklärt.",
+          "Unterlagen vorab per E-Mail wären hilfreich."),
+         (3, "", "Der Raum war zu warm."),
+     ]},
+    {"series": "3d-druck", "days_ago": 56, "district": "goeppingen", "capacity": 8,
+     "parts": [("09:00", "16:00")], "confirmed": 6, "attended": 6,
+     "feedback": [
+         (5, "Ersatzteile selbst drucken – das setzen wir direkt um.", ""),
+         (4, "Viele Materialien zum Anfassen.", "Mehr zu Kosten pro Teil."),
+     ]},
+]
+TODAY_DATE = {"series": "robotik", "district": "esslingen", "capacity": 10, "confirmed": 6,
+              "hours": 7}
 
 # Workshop series and the programmes that may pay for them.
 SERIES_FUNDING = {

@@ -39,6 +39,7 @@ from cms.models import (
     NewsIndexPage,
     NewsPage,
     OfficeSettings,
+    SignLanguagePage,
     StandardPage,
     Topic,
     TopicIndexPage,
@@ -60,9 +61,10 @@ from members.models import (
 )
 from members.services.invitations import create_invitation, invitation_url
 from members.services.onboarding import CONSENT_TEXT
-from workshops.models import DatePart, Enrolment, WorkshopDate
+from workshops.models import Attendance, DatePart, Enrolment, Feedback, WorkshopDate
 
 from . import _demo_content as content
+from . import _demo_media as media
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CHATTY_LOGGERS = ["wagtail", "django_tasks"]
@@ -270,6 +272,7 @@ class Command(BaseCommand):
             self.seed_staff_group(staff, pages["home"])
             self.seed_workflow(pages["home"])
             self.seed_dates(pages["series"], districts, firms)
+            self.seed_history(pages["series"], districts, firms)
             self.seed_role_groups()
             self.seed_trainer(pages["series"])
             self.seed_contact_points(districts, topics, pages["home"])
@@ -519,6 +522,12 @@ class Command(BaseCommand):
                 slug=slug, defaults={"name": name, "description": description}
             )
             self.created["Themen"] += created
+            if topic.image_id is None:
+                topic.image = media.ensure_image(
+                    f"Thema {name}", f"thema-{slug}.png", media.topic_picture(slug),
+                    (media.WIDTH, media.HEIGHT),
+                )
+                topic.save(update_fields=["image"])
             topics[slug] = topic
         return topics
 
@@ -576,6 +585,7 @@ class Command(BaseCommand):
             spec = build(self.today)
             slug = spec.pop("slug")
             standard[slug] = self.ensure_page(home, StandardPage, slug, spec)
+        sign_language = self.seed_sign_language_page(home)
 
         home = HomePage.objects.get(pk=home.pk)
         if not home.firm_cta_title:
@@ -590,7 +600,20 @@ class Command(BaseCommand):
             )
             home.save_revision().publish()
             self.created["Seiten (Startseite befüllt)"] += 1
-        return {"home": home, "index": index, "series": series, "standard": standard}
+        return {"home": home, "index": index, "series": series, "standard": standard,
+                "sign_language": sign_language}
+
+    def seed_sign_language_page(self, home):
+        spec = content.sign_language_page()
+        slug = spec.pop("slug")
+        return self.ensure_page(home, SignLanguagePage, slug, {
+            **spec,
+            "video": media.ensure_document("Gebärdensprache: Video (MP4)", media.SIGN_VIDEO_MP4),
+            "video_webm": media.ensure_document("Gebärdensprache: Video (WebM)",
+                                                media.SIGN_VIDEO_WEBM),
+            "captions": media.ensure_document("Gebärdensprache: Untertitel",
+                                              media.SIGN_CAPTIONS),
+        })
 
     def seed_funding_programmes(self, home):
         """The funding programmes with their rules (as checked in November 2026)."""
@@ -674,6 +697,18 @@ class Command(BaseCommand):
             if getattr(office, f"{field}_id") is None:
                 setattr(office, field, standard[slug])
                 changed = True
+        for field, page in [
+            ("easy_language_page", standard["leichte-sprache"]),
+            ("sign_language_page", pages["sign_language"]),
+        ]:
+            if getattr(office, f"{field}_id") is None:
+                setattr(office, field, page)
+                changed = True
+        if office.logo_id is None:
+            office.logo = media.ensure_image(
+                "Logo des Verbunds", "logo-verbund.svg", media.LOGO_SVG.encode(), (64, 64)
+            )
+            changed = True
         if changed:
             office.save()
 
@@ -730,6 +765,73 @@ class Command(BaseCommand):
                 if ordinal < existing:
                     continue
                 self.create_date(page, date_spec, districts, active, rotation)
+
+    def seed_history(self, series_pages, districts, firms):
+        """Dates that took place (attendance, certificates, feedback) and one running today
+        for the trainer; only once, on a network without them."""
+        done = WorkshopDate.Status.DONE
+        if WorkshopDate.objects.filter(status=done).exists():
+            return
+        active = [firms[spec["name"]] for spec in content.FIRMS]
+        for number, spec in enumerate(content.PAST_DATES):
+            day = self.today - timedelta(days=spec["days_ago"])
+            while not is_workshop_day(day):
+                day -= timedelta(days=1)
+            parts = [(self.local(day, start), self.local(day, end)) for start, end in spec["parts"]]
+            workshop_date = self.history_date(series_pages[spec["series"]], spec, districts,
+                                              parts, status=done)
+            seated = self.seat(workshop_date, active, spec, rotation=number + 7)
+            for index, enrolment in enumerate(seated):
+                attended = index < spec["attended"]
+                for part in workshop_date.parts.all():
+                    Attendance.objects.create(
+                        enrolment=enrolment, part=part,
+                        status=Attendance.Status.ATTENDED if attended
+                        else Attendance.Status.NO_SHOW,
+                        recorded_at=part.ends_at,
+                    )
+            for enrolment, (rating, useful, to_improve) in zip(seated, spec["feedback"],
+                                                               strict=False):
+                Feedback.objects.create(enrolment=enrolment, rating=rating, useful=useful,
+                                        to_improve=to_improve,
+                                        created_at=parts[-1][1] + timedelta(days=1))
+            self.created["Termine (durchgeführt)"] += 1
+        spec = content.TODAY_DATE
+        # Begun an hour ago, so that the trainer can take attendance at once.
+        start = (self.now - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        parts = [(start, start + timedelta(hours=spec["hours"]))]
+        workshop_date = self.history_date(series_pages[spec["series"]], spec, districts, parts,
+                                          status=WorkshopDate.Status.OPEN)
+        self.seat(workshop_date, active, spec, rotation=3)
+        self.created["Termine (heute)"] += 1
+
+    def history_date(self, page, spec, districts, parts, *, status):
+        first_start = parts[0][0]
+        workshop_date = WorkshopDate.objects.create(
+            series=page, status=status, capacity=spec["capacity"], firm_limit=None,
+            enrolment_deadline=first_start - timedelta(days=5),
+            cancellation_deadline=first_start - timedelta(days=3),
+            district=districts[spec["district"]], **content.VENUES[spec["district"]],
+        )
+        for starts_at, ends_at in parts:
+            DatePart.objects.create(date=workshop_date, starts_at=starts_at, ends_at=ends_at)
+        return workshop_date
+
+    def seat(self, workshop_date, active_firms, spec, *, rotation):
+        """Confirmed seats for the people picked for a date, enrolled by their firm."""
+        people = self.pick_participants(active_firms, spec["confirmed"], None, rotation,
+                                        spec.get("include", []))
+        admins = {firm.pk: admin for firm, admin, _employees in active_firms}
+        enrolled_at = workshop_date.enrolment_deadline - timedelta(days=10)
+        seated = []
+        for index, person in enumerate(people):
+            seated.append(Enrolment.objects.create(
+                date=workshop_date, person=person, status=Enrolment.Status.CONFIRMED,
+                enrolled_by=person.user or admins[person.firm_id],
+                created_at=enrolled_at + timedelta(hours=index),
+            ))
+            self.created["Anmeldungen"] += 1
+        return seated
 
     def local(self, day, clock):
         hours, minutes = (int(value) for value in clock.split(":"))

@@ -21,6 +21,19 @@
     (label || target).scrollIntoView();
     target.focus({ preventScroll: true });
   });
+  // The offer finder's filters: always open on wide screens, where they sit beside the
+  // results; on phones they stay behind their "Filter" button.
+  var toggle = document.querySelector("[data-filters-toggle]");
+  if (toggle && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 60em)");
+    var follow = function () {
+      if (wide.matches) {
+        toggle.open = true;
+      }
+    };
+    follow();
+    wide.addEventListener("change", follow);
+  }
   // Copy buttons: <button data-copy-target="ID" data-copied="Kopiert." hidden> copies the
   // value of the field ID and says so in the element with data-copy-status="ID". Without a
   // clipboard the buttons stay hidden and the field can be copied by hand.
