@@ -99,6 +99,10 @@ def public_urls():
         + "?" + urlencode({"kreis": contact_point.district.slug}),
         "partner API": "/partner/api/",
         "login": "/konto/login/",
+        "sign language": "/gebaerdensprache/",
+        "easy language": "/leichte-sprache/",
+        "home on a phone": ("/", 390),
+        "offer finder on a phone": ("/angebote/", 390),
     }
 
 
@@ -106,6 +110,8 @@ def test_main_pages_have_no_wcag_violations(browser_page, live_server, demo, axe
     page = browser_page
     found = {}
     for name, path in public_urls().items():
+        path, width = path if isinstance(path, tuple) else (path, 1280)
+        page.set_viewport_size({"width": width, "height": 900})
         visit(page, live_server.url + path)
         found[name] = axe_violations(page, axe_path)
         if name == "offer finder with filters":
