@@ -30,6 +30,8 @@ def sign_page():
         video=document("Video", media.SIGN_VIDEO_MP4),
         video_webm=document("Video WebM", media.SIGN_VIDEO_WEBM),
         captions=document("Untertitel", media.SIGN_CAPTIONS),
+        poster=media.ensure_image("Vorschau", "vorschau.png", media.topic_picture("robotik"),
+                                  (media.WIDTH, media.HEIGHT)),
         supplied_by="Das Video stellt die Koordinierungsstelle bereit.",
         transcript="<p>Willkommen beim Weiterbildungsverbund.</p>",
     )
@@ -58,6 +60,7 @@ def test_the_sign_language_page_plays_its_own_video_with_captions_and_transcript
     page = soup(client.get(sign_page.url))
 
     video = page.select_one("main video[controls]")
+    assert video["poster"].endswith(".png")
     sources = [(source["src"], source["type"]) for source in video.select("source")]
     assert [kind for _src, kind in sources] == ["video/webm", "video/mp4"]
     track = video.select_one("track")
