@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.core import mail
 from django.core.mail import get_connection
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -104,6 +105,9 @@ def test_a_move_is_one_message_to_whoever_receives_the_persons_mail(firm, firm_a
         "Einstieg in die Robotik & Automation"
     )
     assert "Sie erhalten diese Nachricht für Ali Demir" in message.body
+    # The admin's way to the seat is the firm's list, not their own enrolments.
+    assert f"{SITE}{reverse('enrolment:firm')}" in message.body
+    assert "/anmeldung/meine/" not in message.body
     assert "umgebucht von Mo., 01.02.2027 auf Mo., 15.02.2027" in message.body
     # Old and new time side by side.
     assert "Bisher:\n- Mo., 01.02.2027, 09:00–16:00 Uhr" in message.body

@@ -47,7 +47,11 @@ def _context(row, enrolment, *, online_link=False):
     date = enrolment.date
     series = date.series
     parts = list(date.parts.order_by("starts_at", "pk"))
-    mine = absolute_url(reverse("enrolment:mine")) + f"#enrolment-{enrolment.pk}-title"
+    if row.person_id:
+        mine = absolute_url(reverse("enrolment:mine")) + f"#enrolment-{enrolment.pk}-title"
+    else:
+        # Whoever receives the mail for a colleague finds the seat among the firm's.
+        mine = absolute_url(reverse("enrolment:firm"))
     return {
         "enrolment": enrolment,
         "workshop_date": date,
