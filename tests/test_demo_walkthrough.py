@@ -39,7 +39,7 @@ def artefacts():
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
+def demo(django_db_serialized_rollback, settings):
     settings.SITE_URL = "https://verbund.example"
     call_command("seed_demo", force=True, verbosity=0)
     deliver_all()  # whatever the seed run queued

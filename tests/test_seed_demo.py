@@ -203,12 +203,12 @@ def test_staff_group_reaches_the_admin_and_edits_pages(demo):
 # --- Workshops -----------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
 def upcoming_dates():
     """The demo's dates still ahead (besides them: dates that took place, one today)."""
     return WorkshopDate.objects.filter(parts__starts_at__gt=timezone.now()).distinct()
 
 
+@pytest.mark.django_db
 def test_exactly_one_date_is_full_with_three_on_the_waiting_list(demo):
     dates = upcoming_dates()
     assert dates.count() >= 8

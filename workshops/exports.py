@@ -5,6 +5,7 @@ whatever language the person downloading them uses on screen.
 """
 
 import csv
+import functools
 import html
 import io
 import re
@@ -12,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.db.models import Prefetch
 from django.utils import formats, timezone, translation
@@ -19,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
@@ -26,13 +29,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cms.templatetags.verbund_tags import content_language, time_span
-from verbund.text import FORMULA_START
+from verbund.text import FORMULA_START, without_direction_controls
 from workshops.models import Attendance, DatePart, Enrolment, WorkshopDate
 
-# Tests switch this off to read the text of the generated PDFs.
+# Tests switch this off to look at the raw PDF.
 PDF_COMPRESS = True
-PDF_ENCODING = "windows-1252"
-FONT = "Helvetica"
+# DejaVu Sans, shipped with its licence, embedded (as a subset) in every PDF, so that names
+# such as "Łukasz Wróbel", "Ayşe Demir" or "Nguyễn Văn An" print with all their letters.
+FONT = "DejaVuSans"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
 
 PDF_REPLACEMENTS = {"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2192": "->"}
 ASCII_REPLACEMENTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
@@ -52,24 +58,26 @@ class Document:
 # --- Text helpers ----------------------------------------------------------------------------
 
 
-def pdf_text(value) -> str:
-    """Text the PDF core fonts can print (Windows-1252): other characters are replaced.
+@functools.cache
+def _printable():
+    """The characters the embedded font has a glyph for (both styles have the same)."""
+    return frozenset(TTFont(FONT_FILES[""], lazy=True).getBestCmap())
 
-    Letters with accents outside the code page lose the accent (ğ → g), symbols such as
-    emoji are left out, anything else becomes "?".
-    """
+
+def pdf_text(value) -> str:
+    """Text the embedded font can print: a character it lacks loses its accent if that
+    helps, symbols such as emoji are left out, anything else becomes "?"."""
+    printable = _printable()
     result = []
-    for char in str(value):
-        char = PDF_REPLACEMENTS.get(char, char)
-        try:
-            char.encode(PDF_ENCODING)
-        except UnicodeEncodeError:
+    for char in without_direction_controls(str(value)):
+        if char in PDF_REPLACEMENTS:
+            result.append(PDF_REPLACEMENTS[char])
+            continue
+        if ord(char) not in printable and not char.isspace():
             base = "".join(
                 c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
             )
-            try:
-                base.encode(PDF_ENCODING)
-            except UnicodeEncodeError:
+            if not base or any(ord(c) not in printable for c in base):
                 base = "" if unicodedata.category(char).startswith(("S", "C")) else "?"
             char = base
         result.append(char)
@@ -264,7 +272,8 @@ class BasePdf(FPDF):
 
     def __init__(self, orientation="portrait"):
         super().__init__(orientation=orientation, unit="mm", format="A4")
-        self.core_fonts_encoding = PDF_ENCODING
+        for style, path in FONT_FILES.items():
+            self.add_font(FONT, style, str(path))
         self.set_compression(PDF_COMPRESS)
         self.set_margins(18, 18, 18)
         self.set_auto_page_break(auto=True, margin=20)
