@@ -4,17 +4,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, field_validator
 
-from members.models import Firm, Person, managed_firm_ids
-from members.services.audit import record
+from members.models import Person
+from members.services import people
 from members.services.calendar_feeds import personal_feed_url
-from members.services.people import email_taken
 from verbund.api_contract import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
@@ -136,64 +134,26 @@ class EmployeePatch(Schema):
 
 
 def _require_manager(user):
-    if user.is_staff or managed_firm_ids(user):
-        return user
-    raise ApiError(
-        403,
-        _("Nur Firmenadministrationen, Ansprechpersonen und die Koordinierungsstelle dürfen "
-          "Beschäftigte verwalten."),
-    )
+    try:
+        return people.require_manager(user)
+    except people.PeopleError as error:
+        raise _api_error(error) from None
 
 
 def _employees(user):
     return Person.objects.managed_by(user).filter(erased_at__isnull=True)
 
 
-def _unknown_firm():
-    # The same answer for a firm that does not exist and one the caller does not manage.
-    return invalid(
-        "firm", _("Dieses Unternehmen gibt es nicht, oder Sie verwalten es nicht."), status=404
-    )
+# What a refused change to the people answers over the API.
+PEOPLE_ERROR_STATUS = {"duplicate_email": 409, "own_leaving": 403, "forbidden": 403,
+                       "not_found": 404, "already_left": 409}
 
 
-def _target_firm(user, firm_id):
-    if user.is_staff:
-        if firm_id is None:
-            raise invalid("firm", _("Bitte geben Sie das Unternehmen an."))
-        firm = Firm.objects.filter(pk=firm_id).first()
-        if firm is None:
-            raise _unknown_firm()
-        return firm
-    firm_ids = managed_firm_ids(user)
-    if firm_id is not None and firm_id not in firm_ids:
-        raise _unknown_firm()
-    if firm_id is None:
-        if len(firm_ids) != 1:
-            raise invalid("firm", _("Bitte geben Sie das Unternehmen an."))
-        (firm_id,) = firm_ids
-    return Firm.objects.get(pk=firm_id)
-
-
-def _duplicate_email():
-    return ApiError(
-        409,
-        _("In diesem Unternehmen gibt es bereits eine Person mit dieser E-Mail-Adresse."),
-        {"email": [_("Diese E-Mail-Adresse ist im Unternehmen bereits vergeben.")]},
-        code="duplicate_email",
-    )
-
-
-def _check_unique_email(firm_id, email, exclude=None):
-    if email_taken(firm_id, email, exclude=exclude):
-        raise _duplicate_email()
-
-
-def _save(person):
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:
-        raise _duplicate_email() from None
+def _api_error(error):
+    """The API's answer to a PeopleError from the people service."""
+    status = PEOPLE_ERROR_STATUS.get(error.code, 400)
+    errors = {error.field: [error.message]} if error.field else None
+    return ApiError(status, error.message, errors, code=error.code)
 
 
 # --- Endpoints ---------------------------------------------------------------------------
@@ -235,18 +195,15 @@ def list_employees(request, email: QueryText = None, firm: QueryId = None):
     firm that does not exist or that the account does not manage).
     """
     user = _require_manager(request.user)
-    people = _employees(user).order_by("last_name", "first_name", "pk")
+    found = _employees(user).order_by("last_name", "first_name", "pk")
     if email:
-        people = people.filter(email__iexact=email.strip())
+        found = found.filter(email__iexact=email.strip())
     if firm is not None:
-        if user.is_staff:
-            known = Firm.objects.filter(pk=firm).exists()
-        else:
-            known = firm in managed_firm_ids(user)
-        if not known:
-            raise _unknown_firm()
-        people = people.filter(firm_id=firm)
-    return people
+        try:
+            found = found.filter(firm=people.firm_for(user, firm))
+        except people.PeopleError as error:
+            raise _api_error(error) from None
+    return found
 
 
 @router.get(
@@ -268,20 +225,12 @@ def create_employee(request, payload: EmployeeIn):
     """Create a person (role: employee). 409 if the firm already has the email address,
     404 for a `firm` that does not exist or that the account does not manage."""
     user = _require_manager(request.user)
-    firm = _target_firm(user, payload.firm)
-    _check_unique_email(firm.pk, payload.email)
-    person = Person(
-        firm=firm,
-        role=Person.Role.EMPLOYEE,
-        first_name=payload.first_name,
-        last_name=payload.last_name,
-        email=payload.email,
-        department=payload.department,
-        personnel_number=payload.personnel_number,
-        left_on=payload.left_on,
-    )
-    _save(person)
-    record(person, "verbund.person.created", user=user, source="api")
+    try:
+        firm = people.firm_for(user, payload.firm)
+        person = people.add_person(firm, payload.model_dump(exclude={"firm"}), user,
+                                   source="api")
+    except people.PeopleError as error:
+        raise _api_error(error) from None
     return Status(201, person)
 
 
@@ -301,17 +250,8 @@ def update_employee(request, person_id: PathId, payload: EmployeePatch):
     for field in ("first_name", "last_name"):
         if field in changes and changes[field] is None:
             raise invalid(field, _("Dieses Feld darf nicht leer sein."))
-    if changes.get("left_on") and person.user_id is not None and person.user_id == user.pk:
-        raise ApiError(403, _("Sie können Ihr eigenes Ausscheiden nicht eintragen."))
-    changed = [field for field, value in changes.items() if getattr(person, field) != value]
-    if "email" in changed:
-        _check_unique_email(person.firm_id, changes["email"], exclude=person)
-    if changed:
-        left_before = person.left_on
-        for field in changed:
-            setattr(person, field, changes[field])
-        _save(person)
-        record(person, "verbund.person.changed", user=user, fields=changed, source="api")
-        if left_before is None and person.left_on is not None:
-            record(person, "verbund.person.left", user=user, left_on=person.left_on.isoformat())
+    try:
+        person = people.change_person(person, changes, user, source="api")
+    except people.PeopleError as error:
+        raise _api_error(error) from None
     return person

@@ -402,3 +402,51 @@ def test_openapi_and_docs_load(client):
     assert {"/api/v1/me", "/api/v1/employees", "/api/v1/employees/{person_id}"} <= set(paths)
     assert "bearer" in json.dumps(schema.json()["components"]["securitySchemes"]).lower()
     assert client.get("/api/v1/docs").status_code == 200
+
+
+# --- The API changes people through the same rules as the web pages ------------------------
+
+
+def test_recording_a_leaving_over_the_api_revokes_pending_invitations(client, auth, admin,
+                                                                       firm):
+    from members.models import Invitation
+    from members.services.invitations import create_invitation
+
+    person = PersonFactory(firm=firm, email="lea@firma.example")
+    invitation, _token = create_invitation(firm=firm, email=person.email, role=person.role,
+                                           invited_by=admin.user, person=person)
+
+    response = send(client, "patch", f"/api/v1/employees/{person.pk}",
+                    {"left_on": "2026-03-31"}, **auth)
+
+    assert response.status_code == 200, response.content
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert not Invitation.objects.filter(person=person).pending().exists()
+
+
+def test_recording_ones_own_leaving_over_the_api_is_refused_and_changes_nothing(
+    client, auth, admin
+):
+    response = send(client, "patch", f"/api/v1/employees/{admin.pk}",
+                    {"department": "Vertrieb", "left_on": "2026-03-31"}, **auth)
+
+    data = assert_json_error(response, 403)
+    assert data["code"] == "own_leaving"
+    admin.refresh_from_db()
+    assert admin.left_on is None and admin.department != "Vertrieb"
+
+
+def test_the_api_and_the_web_form_write_the_same_audit_entry(client, auth, firm):
+    from wagtail.models import ModelLogEntry
+
+    response = send(client, "post", "/api/v1/employees",
+                    {"first_name": "Lea", "last_name": "Ott", "email": "LEA@firma.example"},
+                    **auth)
+
+    assert response.status_code == 201, response.content
+    person = Person.objects.get(pk=response.json()["id"])
+    assert person.email == "lea@firma.example"  # stored as the web form stores it
+    entry = ModelLogEntry.objects.filter(action="verbund.person.created",
+                                         object_id=str(person.pk)).get()
+    assert entry.data == {"role": "employee", "source": "api"}

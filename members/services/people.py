@@ -25,7 +25,14 @@ PERSON_FIELDS = ("first_name", "last_name", "email", "department", "personnel_nu
 
 
 class PeopleError(Exception):
-    """A change to a firm's people that cannot be made; the message is for the user."""
+    """A change to a firm's people that cannot be made; `message` is for the user, `code`
+    and `field` say what went wrong (the API answers with them)."""
+
+    def __init__(self, message, *, code="invalid", field=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
 
 
 def managed_firm(user):
@@ -33,6 +40,43 @@ def managed_firm(user):
     if not user.is_authenticated:
         return None
     return Firm.objects.filter(pk__in=managed_firm_ids(user)).order_by("pk").first()
+
+
+def require_manager(user):
+    """`user` if they may manage people (staff, firm admins and contacts), else PeopleError."""
+    if user.is_staff or managed_firm_ids(user):
+        return user
+    raise PeopleError(
+        _("Nur Firmenadministrationen, Ansprechpersonen und die Koordinierungsstelle dürfen "
+          "Beschäftigte verwalten."),
+        code="forbidden",
+    )
+
+
+def firm_for(user, firm_id=None):
+    """The firm `user` acts for: the one named (staff: any; others: one they manage), or
+    their only one. PeopleError (field "firm") when none can be chosen."""
+    if user.is_staff:
+        if firm_id is None:
+            raise PeopleError(_("Bitte geben Sie das Unternehmen an."), field="firm")
+        firm = Firm.objects.filter(pk=firm_id).first()
+        if firm is None:
+            raise _unknown_firm()
+        return firm
+    firm_ids = managed_firm_ids(user)
+    if firm_id is not None and firm_id not in firm_ids:
+        raise _unknown_firm()
+    if firm_id is None:
+        if len(firm_ids) != 1:
+            raise PeopleError(_("Bitte geben Sie das Unternehmen an."), field="firm")
+        (firm_id,) = firm_ids
+    return Firm.objects.get(pk=firm_id)
+
+
+def _unknown_firm():
+    # The same answer for a firm that does not exist and one the caller does not manage.
+    return PeopleError(_("Dieses Unternehmen gibt es nicht, oder Sie verwalten es nicht."),
+                       code="not_found", field="firm")
 
 
 def people_of(user, firm):
@@ -55,26 +99,36 @@ def duplicate_email_message():
              "eingetragen.")
 
 
+def _duplicate_email():
+    return PeopleError(duplicate_email_message(), code="duplicate_email", field="email")
+
+
 def _clean_values(data):
-    values = {name: (data.get(name) or "").strip() for name in PERSON_FIELDS}
-    values["email"] = values["email"].lower()
+    """The person fields present in `data`, trimmed; the address in lower case."""
+    values = {name: (data.get(name) or "").strip() for name in PERSON_FIELDS if name in data}
+    if "email" in values:
+        values["email"] = values["email"].lower()
     return values
 
 
 @transaction.atomic
-def add_person(firm, data, by_user, invite=False):
-    """Register someone at `firm` as an employee, optionally inviting them to get a login."""
-    values = _clean_values(data)
+def add_person(firm, data, by_user, invite=False, source="web"):
+    """Register someone at `firm` as an employee, optionally inviting them to get a login.
+    `data` may also give `left_on` (a person recorded as having left already)."""
+    values = dict.fromkeys(PERSON_FIELDS, "") | _clean_values(data)
     if email_taken(firm, values["email"]):
-        raise PeopleError(duplicate_email_message())
+        raise _duplicate_email()
     if invite and not values["email"]:
-        raise PeopleError(_("Für eine Einladung wird eine E-Mail-Adresse benötigt."))
+        raise PeopleError(_("Für eine Einladung wird eine E-Mail-Adresse benötigt."),
+                          field="email")
     try:
         with transaction.atomic():
-            person = Person.objects.create(firm=firm, role=Person.Role.EMPLOYEE, **values)
+            person = Person.objects.create(
+                firm=firm, role=Person.Role.EMPLOYEE, left_on=data.get("left_on"), **values
+            )
     except IntegrityError as exc:
-        raise PeopleError(duplicate_email_message()) from exc
-    record(person, "verbund.person.created", user=by_user, role=person.role)
+        raise _duplicate_email() from exc
+    record(person, "verbund.person.created", user=by_user, role=person.role, source=source)
     if invite:
         create_invitation(
             firm=firm, email=person.email, role=person.role, invited_by=by_user, person=person
@@ -83,37 +137,48 @@ def add_person(firm, data, by_user, invite=False):
 
 
 @transaction.atomic
-def change_person(person, data, by_user):
+def change_person(person, data, by_user, source="web"):
+    """Change the fields `data` gives (the web form gives all, the API those it was sent);
+    a `left_on` that is set for the first time records the leaving as `mark_left` does."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     values = _clean_values(data)
-    if email_taken(person.firm_id, values["email"], exclude=person):
-        raise PeopleError(duplicate_email_message())
+    if "email" in values and email_taken(person.firm_id, values["email"], exclude=person):
+        raise _duplicate_email()
     changed = [name for name, value in values.items() if getattr(person, name) != value]
-    if not changed:
-        return person
-    for name in changed:
-        setattr(person, name, values[name])
-    try:
-        with transaction.atomic():
-            person.save(update_fields=changed)
-    except IntegrityError as exc:
-        raise PeopleError(duplicate_email_message()) from exc
-    record(person, "verbund.person.changed", user=by_user, fields=changed)
+    if changed:
+        for name in changed:
+            setattr(person, name, values[name])
+        try:
+            with transaction.atomic():
+                person.save(update_fields=changed)
+        except IntegrityError as exc:
+            raise _duplicate_email() from exc
+        record(person, "verbund.person.changed", user=by_user, fields=changed, source=source)
+    if "left_on" in data and data["left_on"] != person.left_on:
+        if person.left_on is None:
+            return mark_left(person, by_user, data["left_on"])
+        person.left_on = data["left_on"]  # a corrected date, or back at the firm (None)
+        person.save(update_fields=["left_on"])
+        record(person, "verbund.person.changed", user=by_user, fields=["left_on"],
+               source=source)
     return person
 
 
 @transaction.atomic
 def mark_left(person, by_user, left_on=None):
-    """Record that `person` has left the firm: kept for history, no longer enrollable."""
+    """Record that `person` has left the firm: kept for history, no longer enrollable; their
+    pending invitations are revoked."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.left_on is not None:
         raise PeopleError(
-            _("%(name)s ist bereits als ausgeschieden vermerkt.") % {"name": person.full_name}
+            _("%(name)s ist bereits als ausgeschieden vermerkt.") % {"name": person.full_name},
+            code="already_left", field="left_on",
         )
     if person.user_id is not None and person.user_id == by_user.pk:
         raise PeopleError(
             _("Sie können sich nicht selbst als ausgeschieden vermerken. Bitten Sie eine andere "
-              "Person Ihres Unternehmens oder die Koordinierungsstelle darum.")
+              "Person Ihres Unternehmens oder die Koordinierungsstelle darum."),
+            code="own_leaving", field="left_on",
         )
     left_on = left_on or timezone.localdate()
     person.left_on = left_on
