@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "django_filters",
     "ninja",
     "allauth",
     "allauth.account",
