@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -15,6 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from .models import Firm, MembershipApplication, Person, User
+from .permissions import StaffOnlyMixin
 from .services import onboarding
 
 URL_NAMESPACE = "mitgliedsantraege"
@@ -27,15 +27,6 @@ class DeclineForm(forms.Form):
         help_text=gettext_lazy("Wird der Ansprechperson per E-Mail mitgeteilt."),
         error_messages={"required": gettext_lazy("Bitte geben Sie eine Begründung an.")},
     )
-
-
-class StaffOnlyMixin:
-    """Only the coordination office (is_staff) reviews applications."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ApplicationIndexView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):

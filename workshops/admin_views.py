@@ -3,7 +3,6 @@ the whole date."""
 
 from django import forms
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from members.permissions import StaffOnlyMixin, is_office
 from workshops.forms import CapacityForm, MoveForm, StaffAddForm
 from workshops.models import SEAT_HOLDING, DatePart, Enrolment, EnrolmentLog, WorkshopDate
 from workshops.services import dates as date_service
@@ -23,14 +23,12 @@ URL_NAMESPACE = "termine"
 Status = Enrolment.Status
 
 
+MANAGE_DATES = "workshops.change_workshopdate"
+
+
 def may_manage(user):
     """The coordination office: staff who may change dates."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("workshops.change_workshopdate")
-    )
+    return is_office(user, MANAGE_DATES)
 
 
 def participants_url(date):
@@ -71,15 +69,9 @@ def participant_page_links(date):
     ]
 
 
-class StaffOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not may_manage(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 class DateMixin(StaffOnlyMixin):
     header_icon = "date"
+    permission = MANAGE_DATES
 
     @cached_property
     def date(self):

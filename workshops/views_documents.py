@@ -1,32 +1,16 @@
 """Downloads: participant lists, sign-in sheets and certificates of attendance."""
 
-from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from cms.models import OfficeSettings
 from members.middleware import needs_mfa_setup
+from members.permissions import staff_required
 from workshops import exports
 from workshops.services.attendance import dates_for_trainer
-
-
-def staff_required(view):
-    """Signed-in staff with a second factor; other signed-in users get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied
-        if needs_mfa_setup(request.user):
-            return redirect("mfa_activate_totp")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def download(document):

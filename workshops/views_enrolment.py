@@ -1,7 +1,6 @@
 """Enrolment pages: a firm enrols its people, employees enrol themselves, everybody sees
 and changes their own enrolments. The rules live in workshops.services.enrolment."""
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.models import Firm, Person, managed_firm_ids
+from members.permissions import firm_manager_required
 from verbund.links import next_url
 from workshops.models import ACTIVE, DatePart, Enrolment, WorkshopDate
 from workshops.services import enrolment as service
@@ -22,23 +22,6 @@ from workshops.services.enrolment import EnrolmentError, NotFound
 from workshops.services.offer_links import enrolment_for_token
 
 Status = Enrolment.Status
-
-
-def firm_manager_required(view):
-    """Signed-in admins and contacts of an active member firm; others get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        firm_ids = managed_firm_ids(request.user)
-        if not firm_ids:
-            raise PermissionDenied(
-                _("Diese Seite ist für Firmenadministrationen und Ansprechpersonen.")
-            )
-        request.firm_ids = firm_ids
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 # --- Queries ------------------------------------------------------------------------------

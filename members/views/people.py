@@ -1,11 +1,8 @@
 """People of a member firm, for its admins and contacts: list, add, edit, left, CSV import."""
 
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,25 +13,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from members.models import Person
+from members.permissions import firm_manager_required
 from members.services import people as service
 
 IMPORT_SESSION_KEY = "members_people_import"
 PER_PAGE = 50
-
-
-def firm_manager_required(view):
-    """Signed-in admins and contacts of an active member firm; others get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        firm = service.managed_firm(request.user)
-        if firm is None:
-            raise PermissionDenied
-        request.firm = firm
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _person_or_404(request, person_id):
