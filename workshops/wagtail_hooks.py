@@ -25,7 +25,6 @@ from . import admin_views
 from .forms import WorkshopDateForm
 from .models import SEAT_HOLDING, DatePart, Enrolment, WorkshopDate
 from .services import dates as date_service
-from .services import enrolment as enrolment_service
 
 
 def participants_button(date, user, button_class):
@@ -85,12 +84,6 @@ class WorkshopDateIndexView(IndexView):
         )
 
 
-def _promote_after_edit(date):
-    """Seats added (or a firm limit raised) in the edit form go to the waiting list."""
-    locked = enrolment_service._lock_dates(date.pk)[date.pk]
-    enrolment_service.promote_waitlist(locked)
-
-
 class WorkshopDateEditView(EditView):
     """Saving a date that moved in time or place raises its sequence; seats stay."""
 
@@ -109,14 +102,9 @@ class WorkshopDateEditView(EditView):
         ]
 
     def save_instance(self):
-        before = date_service.snapshot(self.object.pk)
-        seats_before = WorkshopDate.objects.filter(pk=self.object.pk).values_list(
-            "capacity", "firm_limit"
-        ).get()
+        before = date_service.before_edit(self.object.pk)
         instance = super().save_instance()
-        date_service.record_change(instance, before)
-        if (instance.capacity, instance.firm_limit) != seats_before:
-            _promote_after_edit(instance)
+        date_service.after_edit(instance, before, self.request.user)
         return instance
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from workshops.models import ACTIVE, DatePart, Enrolment, EnrolmentLog, WorkshopDate
 from workshops.services import notifications
-from workshops.services.enrolment import EnrolmentError, NotFound, _lock_dates
+from workshops.services.enrolment import EnrolmentError, NotFound, _lock_dates, offer_free_seats
 
 # Changes participants must learn about: when and where the date takes place.
 PLACE_FIELDS = (
@@ -64,6 +64,21 @@ def snapshot(date_id):
         .values_list("starts_at", "ends_at")
     )
     return {"place": place, "parts": parts}
+
+
+def before_edit(date_id):
+    """What `after_edit` compares with: time and place, and the seats (`snapshot()` plus
+    capacity and firm limit), read before the edit form saves."""
+    seats = WorkshopDate.objects.filter(pk=date_id).values_list("capacity", "firm_limit").get()
+    return {"schedule": snapshot(date_id), "seats": seats}
+
+
+def after_edit(date, before, by_user=None):
+    """Staff saved a date in its edit form: participants hear of a new time or place (the
+    sequence rises), and seats that became free go to the waiting list."""
+    record_change(date, before["schedule"])
+    if (date.capacity, date.firm_limit) != before["seats"]:
+        offer_free_seats(date.pk, by_user)
 
 
 def record_change(date, before):

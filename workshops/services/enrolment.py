@@ -301,6 +301,14 @@ def promote_waitlist(date, by_user=None, now=None):
     return offered
 
 
+@transaction.atomic
+def offer_free_seats(date_id, by_user=None):
+    """Offer the seats that are free now (say, after the edit form raised the capacity or
+    the firm limit) to the waiting list."""
+    date = _lock_dates(date_id)[date_id]
+    return promote_waitlist(date, by_user)
+
+
 def _load_for_change(enrolment_id, by_user, *, by_link=False):
     """The enrolment if `by_user` may act on it (its person, their firm, or staff).
 
