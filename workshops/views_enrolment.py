@@ -159,15 +159,8 @@ def result(request, date_id):
 @login_required
 def enrol_self(request, date_id):
     workshop_date = _public_date_or_404(date_id)
-    person = (
-        Person.objects.filter(
-            user=request.user, erased_at__isnull=True, firm__status=Firm.Status.ACTIVE
-        )
-        .current()
-        .select_related("firm")
-        .first()
-    )
-    if person is None or not person.firm.allow_self_enrolment:
+    person = service.self_enrolling_person(request.user)
+    if person is None:
         raise PermissionDenied(
             _("Ihr Unternehmen meldet seine Beschäftigten selbst an. Bitte wenden Sie sich an "
               "Ihre Firmenadministration.")

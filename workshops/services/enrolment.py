@@ -137,6 +137,32 @@ def _self_enrolment_allowed(firm):
     return firm.status == Firm.Status.ACTIVE and firm.allow_self_enrolment
 
 
+def self_enrolling_person(user):
+    """The person record through which `user` may enrol themself (a current member of an
+    active firm that allows it), or None. The one rule the date cards and the
+    self-enrolment view share."""
+    if not user.is_authenticated:
+        return None
+    person = (
+        Person.objects.filter(user=user, erased_at__isnull=True)
+        .current()
+        .select_related("firm")
+        .first()
+    )
+    if person is None or not _self_enrolment_allowed(person.firm):
+        return None
+    return person
+
+
+# Dates members can enrol in (a full one still takes the waiting list).
+ENROLABLE = (WorkshopDate.Status.OPEN, WorkshopDate.Status.FULL)
+
+
+def is_open_for_enrolment(date, now=None):
+    """Whether members can enrol in `date` now: open or full, before the deadline."""
+    return date.status in ENROLABLE and date.enrolment_deadline > (now or timezone.now())
+
+
 def _check_open(date, user, now):
     if date.status == WorkshopDate.Status.CANCELLED:
         raise EnrolmentError(_("Dieser Termin wurde abgesagt."), code="cancelled")

@@ -1,15 +1,11 @@
 """What the enrol button on a date card offers the person looking at it."""
 
 from django import template
-from django.utils import timezone
 
-from members.models import Firm, Person, managed_firm_ids
-from workshops.models import WorkshopDate
+from members.models import managed_firm_ids
+from workshops.services import enrolment
 
 register = template.Library()
-
-ENROLABLE = (WorkshopDate.Status.OPEN, WorkshopDate.Status.FULL)
-
 
 class Viewer:
     """Who is looking: anonymous, a firm admin or contact, an employee who may enrol
@@ -21,15 +17,7 @@ class Viewer:
         self.manages_firm = not self.anonymous and bool(managed_firm_ids(user))
         self.may_enrol_self = False
         if not self.anonymous and not self.manages_firm:
-            self.may_enrol_self = (
-                Person.objects.filter(
-                    user=user,
-                    left_on__isnull=True,
-                    erased_at__isnull=True,
-                    firm__status=Firm.Status.ACTIVE,
-                    firm__allow_self_enrolment=True,
-                ).exists()
-            )
+            self.may_enrol_self = enrolment.self_enrolling_person(user) is not None
 
 
 @register.simple_tag(takes_context=True)
@@ -46,4 +34,4 @@ def enrolment_viewer(context):
 @register.filter
 def enrolment_open(workshop_date):
     """Whether members can enrol in this date now (a full date still takes a waiting list)."""
-    return workshop_date.status in ENROLABLE and workshop_date.enrolment_deadline > timezone.now()
+    return enrolment.is_open_for_enrolment(workshop_date)
