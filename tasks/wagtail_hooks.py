@@ -20,7 +20,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from members.admin_views import StaffMenuItem, StaffOnlyMixin
+from members.admin_views import StaffMenuItem
+from members.permissions import StaffOnlyMixin
 from tasks.models import Notification
 from tasks.services import outbox
 from verbund.links import next_url
