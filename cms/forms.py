@@ -135,6 +135,24 @@ class NoteForm(forms.Form):
     )
 
 
+APPROVAL_CHOICES = [
+    ("ja", _("Ja")),
+    ("nein", _("Nein")),
+    ("unbekannt", _("Weiß ich nicht")),
+]
+
+
+def approval_question(label, help_text, required):
+    """A yes / no / don't know question about AZAV approval."""
+    return forms.ChoiceField(
+        label=label, choices=APPROVAL_CHOICES, widget=forms.RadioSelect, help_text=help_text,
+        error_messages={
+            "required": required,
+            "invalid_choice": _("Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
+        },
+    )
+
+
 class FundingCheckForm(forms.Form):
     """The questions of the funding check; sent by GET so the result has its own address."""
 
@@ -143,11 +161,6 @@ class FundingCheckForm(forms.Form):
     QUALIFICATION_CHOICES = [
         ("ja", _("Ja – eine abgeschlossene Ausbildung, Fortbildung oder ein Studium")),
         ("nein", _("Nein, keinen Berufsabschluss")),
-    ]
-    AZAV_CHOICES = [
-        ("ja", _("Ja")),
-        ("nein", _("Nein")),
-        ("unbekannt", _("Weiß ich nicht")),
     ]
 
     beschaeftigte = forms.IntegerField(
@@ -198,26 +211,15 @@ class FundingCheckForm(forms.Form):
             "max_whole_digits": _("Bitte geben Sie eine Dauer bis 5000 Stunden an."),
         },
     )
-    traeger_zugelassen = forms.ChoiceField(
-        label=_("Ist der Bildungsträger nach AZAV zugelassen?"), choices=AZAV_CHOICES,
-        widget=forms.RadioSelect,
-        help_text=_("AZAV ist die Zulassung für die Arbeitsförderung. Der Bildungsanbieter "
-                    "weiß es."),
-        error_messages={
-            "required": _("Bitte geben Sie an, ob der Bildungsträger nach AZAV zugelassen "
-                          "ist."),
-            "invalid_choice": _("Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
-        },
+    traeger_zugelassen = approval_question(
+        _("Ist der Bildungsträger nach AZAV zugelassen?"),
+        _("AZAV ist die Zulassung für die Arbeitsförderung. Der Bildungsanbieter weiß es."),
+        _("Bitte geben Sie an, ob der Bildungsträger nach AZAV zugelassen ist."),
     )
-    kurs_zugelassen = forms.ChoiceField(
-        label=_("Ist der Kurs selbst nach AZAV zugelassen?"), choices=AZAV_CHOICES,
-        widget=forms.RadioSelect,
-        help_text=_("Zugelassen wird jeder Kurs (jede Maßnahme) einzeln, nicht nur der "
-                    "Träger."),
-        error_messages={
-            "required": _("Bitte geben Sie an, ob der Kurs nach AZAV zugelassen ist."),
-            "invalid_choice": _("Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
-        },
+    kurs_zugelassen = approval_question(
+        _("Ist der Kurs selbst nach AZAV zugelassen?"),
+        _("Zugelassen wird jeder Kurs (jede Maßnahme) einzeln, nicht nur der Träger."),
+        _("Bitte geben Sie an, ob der Kurs nach AZAV zugelassen ist."),
     )
     bundesland = forms.ChoiceField(
         label=_("In welchem Bundesland arbeitet die Person?"),

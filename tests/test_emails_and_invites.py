@@ -18,9 +18,17 @@ from icalendar import Calendar
 
 from tasks.models import Notification
 from tasks.services.outbox import deliver, rows_about
-from tests.conftest import set_office
 from tests.factories import BERLIN, FirmFactory, PersonFactory, UserFactory
-from tests.test_notifications_workshop import LOCMEM, NOW, SITE, START, a_date, rows_of
+from tests.test_notifications_workshop import (  # noqa: F401  (_office, clock: autouse)
+    LOCMEM,
+    NOW,
+    SITE,
+    START,
+    _office,
+    a_date,
+    clock,
+    rows_of,
+)
 from tests.test_staff_operations import edit_data, edit_url
 from workshops.calendar import event_uid, feed_calendar
 from workshops.models import Enrolment, WorkshopDate
@@ -31,18 +39,6 @@ pytestmark = pytest.mark.django_db
 
 Kind = Notification.Kind
 Status = Enrolment.Status
-
-
-@pytest.fixture(autouse=True)
-def _office(settings):
-    settings.SITE_URL = SITE
-    set_office()
-
-
-@pytest.fixture(autouse=True)
-def clock(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return time_machine
 
 
 @pytest.fixture
@@ -323,17 +319,18 @@ def test_a_reschedule_into_the_past_is_refused_and_changes_nothing(client, firm,
 # --- Invitations -----------------------------------------------------------------------------
 
 
-def test_enrol_cancel_enrol_again_sends_rising_sequences(firm, firm_admin, clock, ical_js):
+def test_enrol_cancel_enrol_again_sends_rising_sequences(firm, firm_admin, time_machine,
+                                                         ical_js):
     date = a_date()
     worker = PersonFactory(firm=firm, email="zoe@firma.example")
     stamps, sequences, methods = [], [], []
 
     [first] = enrol(date_id=date.pk, person_ids=[worker.pk], by_user=firm_admin)
     sent = deliver_all()
-    clock.shift(timedelta(minutes=5))
+    time_machine.shift(timedelta(minutes=5))
     cancel(enrolment_id=first.pk, by_user=firm_admin)
     sent += deliver_all()
-    clock.shift(timedelta(minutes=5))
+    time_machine.shift(timedelta(minutes=5))
     enrol(date_id=date.pk, person_ids=[worker.pk], by_user=firm_admin)
     sent += deliver_all()
 
@@ -434,3 +431,19 @@ def test_feeds_ask_to_be_refreshed_hourly_and_summer_time_begins_at_two(firm):
               for t in zone.subcomponents}
     assert ("DAYLIGHT", "+0100", "20270328T020000") in onsets
     assert ("STANDARD", "+0200", "20271031T030000") in onsets
+
+
+def test_a_reschedule_looks_up_each_firms_admin_once(firm, firm_admin, staff,
+                                                     django_assert_max_num_queries):
+    from workshops.services.enrolment import staff_add
+
+    small, large = a_date(capacity=20), a_date(capacity=20)
+    for date, count in ((small, 2), (large, 8)):
+        for _number in range(count):
+            staff_add(date_id=date.pk, person_id=ali(firm).pk, by_user=staff, reason="Telefon")
+
+    with django_assert_max_num_queries(60) as few:
+        move_by(small, timedelta(hours=1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        move_by(large, timedelta(hours=1))
+    assert Notification.objects.filter(kind=Kind.DATE_RESCHEDULED, user=firm_admin).count() == 10

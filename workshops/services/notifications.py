@@ -64,11 +64,12 @@ def enrolment_moved(old, new, log, *, was_confirmed):
     schedule_reminders(new.date, [new])
 
 
-def addressee(enrolment):
+def addressee(enrolment, firm_admins=None):
     """Who hears about an enrolment: the participant, or, when we have no address for
     them, whoever at their firm enrolled them (a firm admin or contact), so the news can be
     passed on; when staff enrolled them, the firm's admin. Never the office itself.
-    Returned as keyword arguments for `outbox.notify`."""
+    Returned as keyword arguments for `outbox.notify`; `firm_admins` is a {firm id: account}
+    dict to look each firm's admin up once when writing many rows."""
     person = enrolment.person
     if person.email and person.erased_at is None:
         return {"person": person}
@@ -80,7 +81,10 @@ def addressee(enrolment):
         and enroller.pk != person.user_id
     ):
         return {"user": enroller}
-    firm_admin = firm_admin_account(person.firm_id)
+    firm_admins = {} if firm_admins is None else firm_admins
+    if person.firm_id not in firm_admins:
+        firm_admins[person.firm_id] = firm_admin_account(person.firm_id)
+    firm_admin = firm_admins[person.firm_id]
     if firm_admin is not None:
         return {"user": firm_admin}
     return {"person": person}
@@ -220,15 +224,16 @@ def _still_ahead(date):
 def notify_many(kind, entries):
     """`outbox.notify_many` for enrolments: `entries` are (enrolment, version, due time or
     None for now, context), with `person` (and its `user`) and `enrolled_by` loaded."""
+    firm_admins = {}
     return outbox.notify_many(
         kind,
         [
-            (_recipient(enrolment), enrolment, version, due_at, context)
+            (_recipient(enrolment, firm_admins), enrolment, version, due_at, context)
             for enrolment, version, due_at, context in entries
         ],
     )
 
 
-def _recipient(enrolment):
-    [(_name, recipient)] = addressee(enrolment).items()
+def _recipient(enrolment, firm_admins):
+    [(_name, recipient)] = addressee(enrolment, firm_admins).items()
     return recipient
