@@ -9,9 +9,7 @@ RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "documen
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Überschrift"), max_length=120)
-    level = blocks.ChoiceBlock(
-        label=_("Ebene"), choices=[("h2", "H2"), ("h3", "H3")], default="h2"
-    )
+    level = blocks.ChoiceBlock(label=_("Ebene"), choices=[("h2", "H2"), ("h3", "H3")], default="h2")
 
     class Meta:
         icon = "title"

@@ -43,28 +43,36 @@ class AdviceRequestForm(HoneypotForm):
     name = forms.CharField(label=_("Ihr Name"), max_length=200)
     firm_name = forms.CharField(label=_("Unternehmen"), max_length=200, required=False)
     email = forms.EmailField(
-        label=_("E-Mail-Adresse"), required=False,
+        label=_("E-Mail-Adresse"),
+        required=False,
         help_text=_("Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an."),
     )
     phone = forms.CharField(label=_("Telefon"), max_length=50, required=False)
     topic = forms.ModelChoiceField(
-        label=_("Thema"), queryset=Topic.objects.all(), required=False,
+        label=_("Thema"),
+        queryset=Topic.objects.all(),
+        required=False,
         empty_label=_("Bitte wählen"),
     )
     message = forms.CharField(
-        label=_("Ihr Anliegen"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Ihr Anliegen"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Bitte beschreiben Sie kurz Ihr Anliegen.")},
     )
     contact_point = forms.ModelChoiceField(
-        label=_("Gewünschte Anlaufstelle"), queryset=ContactPointPage.objects.none(),
+        label=_("Gewünschte Anlaufstelle"),
+        queryset=ContactPointPage.objects.none(),
         empty_label=_("Bitte wählen"),
         error_messages={"required": _("Bitte wählen Sie eine Anlaufstelle.")},
     )
     consent = forms.BooleanField(
         label=_("Ich stimme der oben stehenden Einwilligung zu"),
         error_messages={
-            "required": _("Bitte stimmen Sie der Verarbeitung Ihrer Daten zu, damit wir "
-                          "Ihre Anfrage bearbeiten können.")
+            "required": _(
+                "Bitte stimmen Sie der Verarbeitung Ihrer Daten zu, damit wir "
+                "Ihre Anfrage bearbeiten können."
+            )
         },
     )
 
@@ -77,8 +85,8 @@ class AdviceRequestForm(HoneypotForm):
         self.fields["contact_point"].queryset = (
             ContactPointPage.objects.live().select_related("district").order_by("title")
         )
-        self.fields["contact_point"].label_from_instance = (
-            lambda page: f"{page.title} ({page.city})"
+        self.fields["contact_point"].label_from_instance = lambda page: (
+            f"{page.title} ({page.city})"
         )
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["firm_name"].widget.attrs["autocomplete"] = "organization"
@@ -91,8 +99,10 @@ class AdviceRequestForm(HoneypotForm):
             return ""
         if started is None or time.time() - started[0] < ADVICE_MIN_FILL_SECONDS:
             raise forms.ValidationError(
-                _("Das ging schneller, als ein Mensch das Formular ausfüllen kann. Bitte "
-                  "prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal ab."),
+                _(
+                    "Das ging schneller, als ein Mensch das Formular ausfüllen kann. Bitte "
+                    "prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal ab."
+                ),
                 code="too_fast",
             )
         return ""
@@ -112,8 +122,10 @@ class AdviceRequestForm(HoneypotForm):
         if not email and not phone and "email" not in self.errors:
             self.add_error(
                 "email",
-                _("Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an, damit wir "
-                  "Sie erreichen können."),
+                _(
+                    "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an, damit wir "
+                    "Sie erreichen können."
+                ),
             )
         return cleaned
 
@@ -130,7 +142,9 @@ class StatusForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label=_("Neue Notiz"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Neue Notiz"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Bitte schreiben Sie eine Notiz.")},
     )
 
@@ -145,7 +159,10 @@ APPROVAL_CHOICES = [
 def approval_question(label, help_text, required):
     """A yes / no / don't know question about AZAV approval."""
     return forms.ChoiceField(
-        label=label, choices=APPROVAL_CHOICES, widget=forms.RadioSelect, help_text=help_text,
+        label=label,
+        choices=APPROVAL_CHOICES,
+        widget=forms.RadioSelect,
+        help_text=help_text,
         error_messages={
             "required": required,
             "invalid_choice": _("Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
@@ -164,7 +181,8 @@ class FundingCheckForm(forms.Form):
     ]
 
     beschaeftigte = forms.IntegerField(
-        label=_("Wie viele Beschäftigte hat Ihr Unternehmen?"), min_value=1,
+        label=_("Wie viele Beschäftigte hat Ihr Unternehmen?"),
+        min_value=1,
         max_value=1_000_000,
         help_text=_("Die Zahl bestimmt die Größenklasse, z. B. unter 50 oder 50 bis 499."),
         error_messages={
@@ -175,7 +193,9 @@ class FundingCheckForm(forms.Form):
         },
     )
     alter = forms.IntegerField(
-        label=_("Wie alt ist die oder der Beschäftigte?"), min_value=MIN_AGE, max_value=MAX_AGE,
+        label=_("Wie alt ist die oder der Beschäftigte?"),
+        min_value=MIN_AGE,
+        max_value=MAX_AGE,
         error_messages={
             "required": _("Bitte geben Sie das Alter an."),
             "invalid": _("Bitte geben Sie das Alter in ganzen Jahren an."),
@@ -184,7 +204,8 @@ class FundingCheckForm(forms.Form):
         },
     )
     berufsabschluss = forms.ChoiceField(
-        label=_("Hat die Person einen Berufsabschluss?"), choices=QUALIFICATION_CHOICES,
+        label=_("Hat die Person einen Berufsabschluss?"),
+        choices=QUALIFICATION_CHOICES,
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Bitte geben Sie an, ob die Person einen Berufsabschluss hat."),
@@ -192,13 +213,17 @@ class FundingCheckForm(forms.Form):
         },
     )
     abschluss_jahr = forms.IntegerField(
-        label=_("In welchem Jahr war der letzte Berufsabschluss?"), required=False,
+        label=_("In welchem Jahr war der letzte Berufsabschluss?"),
+        required=False,
         help_text=_("Nur nötig, wenn die Person einen Berufsabschluss hat."),
         error_messages={"invalid": _("Bitte geben Sie das Jahr vierstellig an, z. B. 2015.")},
     )
     stunden = forms.DecimalField(
-        label=_("Wie viele Stunden dauert der Kurs?"), max_digits=6, decimal_places=1,
-        min_value=Decimal("0.5"), max_value=MAX_HOURS,
+        label=_("Wie viele Stunden dauert der Kurs?"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        max_value=MAX_HOURS,
         help_text=_("Alle Unterrichtsstunden zusammen, z. B. 160."),
         error_messages={
             "required": _("Bitte geben Sie die Dauer des Kurses in Stunden an."),
@@ -206,8 +231,9 @@ class FundingCheckForm(forms.Form):
             "min_value": _("Die Dauer des Kurses muss größer als 0 Stunden sein."),
             "max_value": _("Bitte geben Sie eine Dauer bis 5000 Stunden an."),
             "max_digits": _("Bitte geben Sie eine Dauer bis 5000 Stunden an."),
-            "max_decimal_places": _("Bitte geben Sie die Dauer mit höchstens einer "
-                                    "Nachkommastelle an."),
+            "max_decimal_places": _(
+                "Bitte geben Sie die Dauer mit höchstens einer Nachkommastelle an."
+            ),
             "max_whole_digits": _("Bitte geben Sie eine Dauer bis 5000 Stunden an."),
         },
     )
@@ -226,8 +252,9 @@ class FundingCheckForm(forms.Form):
         choices=[("", _("Bitte wählen")), *FEDERAL_STATES],
         error_messages={
             "required": _("Bitte wählen Sie ein Bundesland."),
-            "invalid_choice": _("Dieses Bundesland kennen wir nicht. Bitte wählen Sie eines "
-                                "aus der Liste."),
+            "invalid_choice": _(
+                "Dieses Bundesland kennen wir nicht. Bitte wählen Sie eines aus der Liste."
+            ),
         },
     )
 
@@ -253,23 +280,29 @@ class FundingCheckForm(forms.Form):
         year = cleaned.get("abschluss_jahr")
         if year is None:
             if "abschluss_jahr" not in self.errors:
-                self.add_error("abschluss_jahr", _(
-                    "Bitte geben Sie an, in welchem Jahr der letzte Berufsabschluss war."
-                ))
+                self.add_error(
+                    "abschluss_jahr",
+                    _("Bitte geben Sie an, in welchem Jahr der letzte Berufsabschluss war."),
+                )
             return cleaned
         this_year = timezone.localdate().year
         age = cleaned.get("alter")
         if year > this_year:
             self.add_error("abschluss_jahr", _("Das Jahr liegt in der Zukunft."))
         elif age is not None and year < this_year - age:
-            self.add_error("abschluss_jahr", _(
-                "Das Jahr liegt vor der Geburt der Person (%(age)s Jahre alt). Bitte prüfen "
-                "Sie das Jahr des Abschlusses und das Alter."
-            ) % {"age": age})
+            self.add_error(
+                "abschluss_jahr",
+                _(
+                    "Das Jahr liegt vor der Geburt der Person (%(age)s Jahre alt). Bitte prüfen "
+                    "Sie das Jahr des Abschlusses und das Alter."
+                )
+                % {"age": age},
+            )
         elif cleaned.get("alter") is not None and year < this_year - cleaned["alter"] + 14:
-            self.add_error("abschluss_jahr", _(
-                "Das Jahr passt nicht zum Alter: Die Person wäre damals jünger als 14 gewesen."
-            ))
+            self.add_error(
+                "abschluss_jahr",
+                _("Das Jahr passt nicht zum Alter: Die Person wäre damals jünger als 14 gewesen."),
+            )
         return cleaned
 
     def case(self):

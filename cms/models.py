@@ -29,7 +29,7 @@ colour_validator = RegexValidator(
 
 
 def _luminance(colour):
-    channels = [int(colour[index:index + 2], 16) / 255 for index in (1, 3, 5)]
+    channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -56,48 +56,86 @@ class OfficeSettings(BaseSiteSetting):
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
     mastodon_url = models.URLField(_("Mastodon"), blank=True)
     imprint_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("Impressum"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("Impressum"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     privacy_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("Datenschutzerklärung"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("Datenschutzerklärung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     accessibility_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("Erklärung zur Barrierefreiheit"), null=True,
-        blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("Erklärung zur Barrierefreiheit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     easy_language_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("Leichte Sprache"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("Leichte Sprache"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     sign_language_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("Gebärdensprache"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("Gebärdensprache"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     logo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Logo"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("Am besten als SVG; es steht im Kopf jeder Seite neben dem Namen."),
     )
     primary_colour = models.CharField(
-        _("Hauptfarbe"), max_length=7, default=DEFAULT_PRIMARY_COLOUR,
+        _("Hauptfarbe"),
+        max_length=7,
+        default=DEFAULT_PRIMARY_COLOUR,
         validators=[colour_validator],
-        help_text=_("Für Links, Schaltflächen und den Kopfbalken, z. B. #0a5a70. Sie muss "
-                    "sich von Weiß genug abheben (Kontrast mindestens 4,5 : 1)."),
+        help_text=_(
+            "Für Links, Schaltflächen und den Kopfbalken, z. B. #0a5a70. Sie muss "
+            "sich von Weiß genug abheben (Kontrast mindestens 4,5 : 1)."
+        ),
     )
     accent_colour = models.CharField(
-        _("Akzentfarbe"), max_length=7, default=DEFAULT_ACCENT_COLOUR,
+        _("Akzentfarbe"),
+        max_length=7,
+        default=DEFAULT_ACCENT_COLOUR,
         validators=[colour_validator],
-        help_text=_("Für Flächen wie die Themenkacheln, z. B. #e7f0f3; dunkler Text muss "
-                    "darauf lesbar bleiben."),
+        help_text=_(
+            "Für Flächen wie die Themenkacheln, z. B. #e7f0f3; dunkler Text muss "
+            "darauf lesbar bleiben."
+        ),
     )
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("office_name"), FieldPanel("organisation"), FieldPanel("street"),
-             FieldPanel("postal_code"), FieldPanel("city"), FieldPanel("phone"),
-             FieldPanel("email")],
+            [
+                FieldPanel("office_name"),
+                FieldPanel("organisation"),
+                FieldPanel("street"),
+                FieldPanel("postal_code"),
+                FieldPanel("city"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+            ],
             heading=_("Kontakt"),
         ),
         MultiFieldPanel(
@@ -105,8 +143,11 @@ class OfficeSettings(BaseSiteSetting):
             heading=_("Soziale Netzwerke"),
         ),
         MultiFieldPanel(
-            [FieldPanel("imprint_page"), FieldPanel("privacy_page"),
-             FieldPanel("accessibility_page")],
+            [
+                FieldPanel("imprint_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("accessibility_page"),
+            ],
             heading=_("Pflichtseiten im Fußbereich"),
         ),
         MultiFieldPanel(
@@ -160,12 +201,20 @@ class Topic(index.Indexed, models.Model):
     slug = models.SlugField(_("Kurzname"), max_length=100, unique=True)
     description = models.TextField(_("Beschreibung"), blank=True)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Bild für die Themenkachel"), null=True,
-        blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Bild für die Themenkachel"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"),
-              FieldPanel("image")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("image"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -179,9 +228,7 @@ class Topic(index.Indexed, models.Model):
 
 class HomePage(Page):
     intro = RichTextField(_("Einleitung"), features=RICH_TEXT_FEATURES, blank=True)
-    firm_cta_title = models.CharField(
-        _("Aufruf an Unternehmen: Titel"), max_length=150, blank=True
-    )
+    firm_cta_title = models.CharField(_("Aufruf an Unternehmen: Titel"), max_length=150, blank=True)
     firm_cta_text = RichTextField(
         _("Aufruf an Unternehmen: Text"), features=RICH_TEXT_FEATURES, blank=True
     )
@@ -198,8 +245,12 @@ class HomePage(Page):
     ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
-        "cms.StandardPage", "cms.WorkshopSeriesIndexPage", "cms.TopicIndexPage",
-        "cms.FundingProgrammeIndexPage", "cms.ContactPointIndexPage", "cms.NewsIndexPage",
+        "cms.StandardPage",
+        "cms.WorkshopSeriesIndexPage",
+        "cms.TopicIndexPage",
+        "cms.FundingProgrammeIndexPage",
+        "cms.ContactPointIndexPage",
+        "cms.NewsIndexPage",
         "cms.SignLanguagePage",
     ]
     max_count = 1
@@ -240,7 +291,6 @@ class StandardPage(Page):
         verbose_name = _("Inhaltsseite")
 
 
-
 class SignLanguagePage(Page):
     """Information in Deutsche Gebärdensprache (DGS), as BITV 2.0 asks of a public body: a
     video served from this site (no external player), captions as WebVTT and the same
@@ -248,25 +298,39 @@ class SignLanguagePage(Page):
 
     intro = models.TextField(_("Kurzbeschreibung"), blank=True)
     video = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("Video (MP4)"), on_delete=models.PROTECT,
-        related_name="+", help_text=_("Das Video als MP4-Datei (H.264)."),
+        "wagtaildocs.Document",
+        verbose_name=_("Video (MP4)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Das Video als MP4-Datei (H.264)."),
     )
     video_webm = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("Video (WebM, freiwillig)"), null=True,
-        blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtaildocs.Document",
+        verbose_name=_("Video (WebM, freiwillig)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("Dasselbe Video als WebM; Browser wählen das Format, das sie abspielen."),
     )
     captions = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("Untertitel (WebVTT)"),
-        on_delete=models.PROTECT, related_name="+",
+        "wagtaildocs.Document",
+        verbose_name=_("Untertitel (WebVTT)"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Eine .vtt-Datei mit den Untertiteln auf Deutsch."),
     )
     poster = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Vorschaubild"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Vorschaubild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     supplied_by = models.CharField(
-        _("Wer das Video bereitstellt"), max_length=500,
+        _("Wer das Video bereitstellt"),
+        max_length=500,
         help_text=_("z. B. „Das Video stellt die Koordinierungsstelle bereit.“"),
     )
     transcript = RichTextField(_("Text zum Video (Transkript)"), features=RICH_TEXT_FEATURES)
@@ -275,8 +339,13 @@ class SignLanguagePage(Page):
         *Page.content_panels,
         FieldPanel("intro"),
         MultiFieldPanel(
-            [FieldPanel("video"), FieldPanel("video_webm"), FieldPanel("captions"),
-             FieldPanel("poster"), FieldPanel("supplied_by")],
+            [
+                FieldPanel("video"),
+                FieldPanel("video_webm"),
+                FieldPanel("captions"),
+                FieldPanel("poster"),
+                FieldPanel("supplied_by"),
+            ],
             heading=_("Video"),
         ),
         FieldPanel("transcript"),
@@ -337,7 +406,10 @@ class TopicPage(Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("Inhalt"))
 
     content_panels = [
-        *Page.content_panels, FieldPanel("topic"), FieldPanel("intro"), FieldPanel("body")
+        *Page.content_panels,
+        FieldPanel("topic"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["cms.TopicIndexPage"]
@@ -353,9 +425,7 @@ class TopicPage(Page):
         if self.topic_id and (
             TopicPage.objects.filter(topic_id=self.topic_id).exclude(pk=self.pk).exists()
         ):
-            raise ValidationError(
-                {"topic": _("Für dieses Thema gibt es schon eine Themenseite.")}
-            )
+            raise ValidationError({"topic": _("Für dieses Thema gibt es schon eine Themenseite.")})
 
     def get_context(self, request, *args, **kwargs):
         from workshops.models import WorkshopDate
@@ -398,11 +468,17 @@ class NewsPage(Page):
     teaser = models.TextField(_("Kurzfassung"), max_length=400)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("Inhalt"))
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Bild"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Bild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     image_alt = models.CharField(
-        _("Alternativtext des Bildes"), max_length=250, blank=True,
+        _("Alternativtext des Bildes"),
+        max_length=250,
+        blank=True,
         help_text=_("Beschreibt das Bild für Menschen, die es nicht sehen. Leer = dekorativ."),
     )
 
@@ -455,14 +531,14 @@ class WorkshopSeriesPage(Page):
     )
     target_group = models.CharField(_("Zielgruppe"), max_length=300)
     prerequisites = models.TextField(_("Voraussetzungen"), blank=True)
-    learning_outcomes = RichTextField(
-        _("Lernziele"), features=RICH_TEXT_FEATURES, blank=True
-    )
+    learning_outcomes = RichTextField(_("Lernziele"), features=RICH_TEXT_FEATURES, blank=True)
     format = models.CharField(
         _("Format"), max_length=10, choices=Format.choices, default=Format.PRESENCE
     )
     language = models.CharField(
-        _("Sprache"), max_length=5, choices=[("de", "Deutsch"), ("en", "Englisch")],
+        _("Sprache"),
+        max_length=5,
+        choices=[("de", "Deutsch"), ("en", "Englisch")],
         default="de",
     )
     duration_hours = models.DecimalField(_("Dauer in Stunden"), max_digits=5, decimal_places=1)
@@ -474,11 +550,17 @@ class WorkshopSeriesPage(Page):
     )
     trainer = models.CharField(_("Trainer/in"), max_length=200, blank=True)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("Bild"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("Bild"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     funding_programmes = ParentalManyToManyField(
-        "cms.FundingProgrammePage", blank=True, related_name="series",
+        "cms.FundingProgrammePage",
+        blank=True,
+        related_name="series",
         verbose_name=_("passende Förderprogramme"),
     )
 
@@ -489,13 +571,22 @@ class WorkshopSeriesPage(Page):
         FieldPanel("image"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("target_group"), FieldPanel("prerequisites"),
-             FieldPanel("learning_outcomes")],
+            [
+                FieldPanel("target_group"),
+                FieldPanel("prerequisites"),
+                FieldPanel("learning_outcomes"),
+            ],
             heading=_("Zielgruppe und Lernziele"),
         ),
         MultiFieldPanel(
-            [FieldPanel("format"), FieldPanel("language"), FieldPanel("duration_hours"),
-             FieldPanel("price_member"), FieldPanel("price_non_member"), FieldPanel("trainer")],
+            [
+                FieldPanel("format"),
+                FieldPanel("language"),
+                FieldPanel("duration_hours"),
+                FieldPanel("price_member"),
+                FieldPanel("price_non_member"),
+                FieldPanel("trainer"),
+            ],
             heading=_("Rahmen"),
         ),
         FieldPanel("funding_programmes", widget=forms.CheckboxSelectMultiple),
@@ -583,8 +674,11 @@ class FederalStatesField(models.CharField):
 
     def formfield(self, **kwargs):
         return forms.MultipleChoiceField(
-            label=self.verbose_name, help_text=self.help_text, required=not self.blank,
-            choices=FEDERAL_STATES, widget=forms.CheckboxSelectMultiple,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            required=not self.blank,
+            choices=FEDERAL_STATES,
+            widget=forms.CheckboxSelectMultiple,
         )
 
 
@@ -622,29 +716,43 @@ class FundingProgrammePage(Page):
     teaser = models.TextField(_("Kurzbeschreibung"), max_length=400)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("Beschreibung"))
     benefit_summary = models.CharField(
-        _("Was das Programm zahlt (kurz)"), max_length=300,
+        _("Was das Programm zahlt (kurz)"),
+        max_length=300,
         help_text=_("z. B. „bis zu 100 % der Lehrgangskosten und bis zu 75 % Lohnzuschuss“"),
     )
     applicant = models.CharField(
-        _("Wer beantragt"), max_length=200,
+        _("Wer beantragt"),
+        max_length=200,
         help_text=_("z. B. „der Arbeitgeber bei der Agentur für Arbeit“"),
     )
 
     duration_unit = models.CharField(
-        _("Einheit der Kursdauer"), max_length=16, choices=DurationUnit.choices,
+        _("Einheit der Kursdauer"),
+        max_length=16,
+        choices=DurationUnit.choices,
         default=DurationUnit.HOURS,
     )
     min_duration = models.DecimalField(
-        _("Mindestdauer des Kurses"), max_digits=6, decimal_places=1, null=True, blank=True,
+        _("Mindestdauer des Kurses"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text=_("Leer = keine Mindestdauer."),
     )
     min_duration_exclusive = models.BooleanField(
-        _("Die Mindestdauer muss überschritten werden („mehr als“)"), default=False,
+        _("Die Mindestdauer muss überschritten werden („mehr als“)"),
+        default=False,
     )
     max_duration = models.DecimalField(
-        _("Höchstdauer des Kurses"), max_digits=6, decimal_places=1, null=True, blank=True,
+        _("Höchstdauer des Kurses"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text=_("Leer = keine Höchstdauer."),
     )
+
     class Approval(models.TextChoices):
         NONE = "", _("keine Zulassung nötig")
         PROVIDER = "provider", _("der Bildungsträger")
@@ -652,30 +760,45 @@ class FundingProgrammePage(Page):
         BOTH = "both", _("Bildungsträger und Kurs")
 
     approval_required = models.CharField(
-        _("Nach AZAV zugelassen sein müssen"), max_length=10, choices=Approval.choices,
-        default=Approval.NONE, blank=True,
+        _("Nach AZAV zugelassen sein müssen"),
+        max_length=10,
+        choices=Approval.choices,
+        default=Approval.NONE,
+        blank=True,
     )
     requires_vocational_qualification = models.BooleanField(
         _("Setzt einen Berufsabschluss voraus"), default=False
     )
     only_without_qualification = models.BooleanField(
-        _("Nur für Personen ohne Berufsabschluss"), default=False,
+        _("Nur für Personen ohne Berufsabschluss"),
+        default=False,
         help_text=_("z. B. § 81 SGB III: Weiterbildung mit dem Ziel eines Berufsabschlusses."),
     )
     alternative_without_qualification = models.ForeignKey(
-        "cms.FundingProgrammePage", verbose_name=_("Ohne Berufsabschluss stattdessen"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text=_("Das Programm, auf das der Förder-Check Personen ohne Berufsabschluss "
-                    "hinweist, wenn dieses hier einen verlangt."),
+        "cms.FundingProgrammePage",
+        verbose_name=_("Ohne Berufsabschluss stattdessen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Das Programm, auf das der Förder-Check Personen ohne Berufsabschluss "
+            "hinweist, wenn dieses hier einen verlangt."
+        ),
     )
     not_combinable_with = ParentalManyToManyField(
-        "cms.FundingProgrammePage", verbose_name=_("Nicht zusammen mit"), blank=True,
+        "cms.FundingProgrammePage",
+        verbose_name=_("Nicht zusammen mit"),
+        blank=True,
         related_name="+",
-        help_text=_("Programme, die für dieselbe Person und denselben Kurs nicht zusätzlich "
-                    "gezahlt werden."),
+        help_text=_(
+            "Programme, die für dieselbe Person und denselben Kurs nicht zusätzlich gezahlt werden."
+        ),
     )
     min_years_since_qualification = models.PositiveSmallIntegerField(
-        _("Berufsabschluss liegt mindestens so viele Jahre zurück"), null=True, blank=True,
+        _("Berufsabschluss liegt mindestens so viele Jahre zurück"),
+        null=True,
+        blank=True,
         help_text=_("Leer = keine Regel. Ein Wert setzt einen Berufsabschluss voraus."),
     )
     min_age = models.PositiveSmallIntegerField(
@@ -686,11 +809,15 @@ class FundingProgrammePage(Page):
         help_text=_("Keins angekreuzt = bundesweit."),
     )
     max_amount = models.DecimalField(
-        _("Förderfähige Kosten höchstens (EUR)"), max_digits=9, decimal_places=2, null=True,
+        _("Förderfähige Kosten höchstens (EUR)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
         blank=True,
     )
     conditions = models.TextField(
-        _("Weitere Voraussetzungen"), blank=True,
+        _("Weitere Voraussetzungen"),
+        blank=True,
         help_text=_("Eine je Zeile. Der Förder-Check nennt sie als „noch zu klären“."),
     )
 
@@ -710,23 +837,37 @@ class FundingProgrammePage(Page):
             heading=_("Leistung und Antrag"),
         ),
         InlinePanel(
-            "rates", heading=_("Fördersätze nach Unternehmensgröße"), label=_("Fördersatz"),
+            "rates",
+            heading=_("Fördersätze nach Unternehmensgröße"),
+            label=_("Fördersatz"),
         ),
         MultiFieldPanel(
-            [FieldPanel("duration_unit"), FieldPanel("min_duration"),
-             FieldPanel("min_duration_exclusive"), FieldPanel("max_duration"),
-             FieldPanel("approval_required"), FieldPanel("requires_vocational_qualification"),
-             FieldPanel("only_without_qualification"),
-             FieldPanel("alternative_without_qualification"),
-             FieldPanel("not_combinable_with", widget=forms.CheckboxSelectMultiple),
-             FieldPanel("min_years_since_qualification"), FieldPanel("min_age"),
-             FieldPanel("federal_states"), FieldPanel("max_amount"),
-             FieldPanel("conditions")],
+            [
+                FieldPanel("duration_unit"),
+                FieldPanel("min_duration"),
+                FieldPanel("min_duration_exclusive"),
+                FieldPanel("max_duration"),
+                FieldPanel("approval_required"),
+                FieldPanel("requires_vocational_qualification"),
+                FieldPanel("only_without_qualification"),
+                FieldPanel("alternative_without_qualification"),
+                FieldPanel("not_combinable_with", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("min_years_since_qualification"),
+                FieldPanel("min_age"),
+                FieldPanel("federal_states"),
+                FieldPanel("max_amount"),
+                FieldPanel("conditions"),
+            ],
             heading=_("Regeln für den Förder-Check"),
         ),
         MultiFieldPanel(
-            [FieldPanel("legal_source"), FieldPanel("source_url"), FieldPanel("valid_from"),
-             FieldPanel("valid_until"), FieldPanel("checked_on")],
+            [
+                FieldPanel("legal_source"),
+                FieldPanel("source_url"),
+                FieldPanel("valid_from"),
+                FieldPanel("valid_until"),
+                FieldPanel("checked_on"),
+            ],
             heading=_("Quelle und Stand"),
         ),
         FieldPanel("body"),
@@ -748,17 +889,15 @@ class FundingProgrammePage(Page):
     def clean(self):
         super().clean()
         if (
-            self.min_duration is not None and self.max_duration is not None
+            self.min_duration is not None
+            and self.max_duration is not None
             and self.min_duration > self.max_duration
         ):
             raise ValidationError(
-                {"max_duration": _("Die Höchstdauer darf nicht kleiner als die Mindestdauer "
-                                   "sein.")}
+                {"max_duration": _("Die Höchstdauer darf nicht kleiner als die Mindestdauer sein.")}
             )
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError(
-                {"valid_until": _("„gilt bis“ darf nicht vor „gilt ab“ liegen.")}
-            )
+            raise ValidationError({"valid_until": _("„gilt bis“ darf nicht vor „gilt ab“ liegen.")})
 
     def federal_state_names(self):
         return [FEDERAL_STATE_NAMES.get(code, code) for code in self.federal_states]
@@ -783,19 +922,27 @@ class FundingRate(Orderable):
         _("bis Beschäftigte"), null=True, blank=True, help_text=_("Leer = ohne Obergrenze.")
     )
     course_cost_percent = models.PositiveSmallIntegerField(
-        _("Anteil Lehrgangskosten (%)"), null=True, blank=True,
+        _("Anteil Lehrgangskosten (%)"),
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(100)],
     )
     wage_subsidy_percent = models.PositiveSmallIntegerField(
-        _("Zuschuss zum Arbeitsentgelt bis zu (%)"), null=True, blank=True,
+        _("Zuschuss zum Arbeitsentgelt bis zu (%)"),
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(100)],
     )
     raised_course_cost_percent = models.PositiveSmallIntegerField(
-        _("Erhöhter Anteil Lehrgangskosten (%)"), null=True, blank=True,
+        _("Erhöhter Anteil Lehrgangskosten (%)"),
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(100)],
     )
     raised_from_age = models.PositiveSmallIntegerField(
-        _("Erhöhter Satz ab diesem Alter"), null=True, blank=True,
+        _("Erhöhter Satz ab diesem Alter"),
+        null=True,
+        blank=True,
     )
     raised_if_severely_disabled = models.BooleanField(
         _("Erhöhter Satz auch bei Schwerbehinderung"), default=False
@@ -804,22 +951,28 @@ class FundingRate(Orderable):
         _("Erhöhter Satz auch ohne Berufsabschluss"), default=False
     )
     note = models.CharField(
-        _("Weitere Leistung (Text)"), max_length=300, blank=True,
+        _("Weitere Leistung (Text)"),
+        max_length=300,
+        blank=True,
         help_text=_("z. B. „60 % des ausfallenden Nettoentgelts, 67 % mit Kind“"),
     )
     conditions = models.TextField(
-        _("Voraussetzungen für diese Größenklasse"), blank=True,
-        help_text=_("Eine je Zeile, z. B. „Eine schriftliche Erklärung des Arbeitgebers "
-                    "ersetzt die Betriebsvereinbarung.“ Der Förder-Check nennt sie als „noch "
-                    "zu klären“."),
+        _("Voraussetzungen für diese Größenklasse"),
+        blank=True,
+        help_text=_(
+            "Eine je Zeile, z. B. „Eine schriftliche Erklärung des Arbeitgebers "
+            "ersetzt die Betriebsvereinbarung.“ Der Förder-Check nennt sie als „noch "
+            "zu klären“."
+        ),
     )
 
     panels = [
         FieldRowPanel([FieldPanel("min_employees"), FieldPanel("max_employees")]),
         FieldRowPanel([FieldPanel("course_cost_percent"), FieldPanel("wage_subsidy_percent")]),
         FieldRowPanel([FieldPanel("raised_course_cost_percent"), FieldPanel("raised_from_age")]),
-        FieldRowPanel([FieldPanel("raised_if_severely_disabled"),
-                       FieldPanel("raised_without_qualification")]),
+        FieldRowPanel(
+            [FieldPanel("raised_if_severely_disabled"), FieldPanel("raised_without_qualification")]
+        ),
         FieldPanel("note"),
         FieldPanel("conditions"),
     ]
@@ -831,9 +984,7 @@ class FundingRate(Orderable):
     def clean(self):
         super().clean()
         if self.max_employees is not None and self.max_employees < self.min_employees:
-            raise ValidationError(
-                {"max_employees": _("„bis“ darf nicht kleiner als „ab“ sein.")}
-            )
+            raise ValidationError({"max_employees": _("„bis“ darf nicht kleiner als „ab“ sein.")})
 
     def condition_lines(self):
         return [line.strip() for line in self.conditions.splitlines() if line.strip()]
@@ -852,7 +1003,8 @@ class FundingRate(Orderable):
         if self.min_employees <= 1:
             return _("bis %(max)s Beschäftigte") % {"max": self.max_employees}
         return _("%(min)s–%(max)s Beschäftigte") % {
-            "min": self.min_employees, "max": self.max_employees
+            "min": self.min_employees,
+            "max": self.max_employees,
         }
 
 
@@ -877,12 +1029,15 @@ class ContactPointIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         contact_points = (
-            ContactPointPage.objects.child_of(self).live()
-            .select_related("district").prefetch_related("topics").order_by("title")
+            ContactPointPage.objects.child_of(self)
+            .live()
+            .select_related("district")
+            .prefetch_related("topics")
+            .order_by("title")
         )
-        districts = District.objects.filter(
-            pk__in=contact_points.values("district")
-        ).order_by("name")
+        districts = District.objects.filter(pk__in=contact_points.values("district")).order_by(
+            "name"
+        )
         selected = districts.filter(slug=request.GET.get("kreis", "")).first()
         if selected is not None:
             contact_points = contact_points.filter(district=selected)
@@ -900,25 +1055,31 @@ class ContactPointPage(Page):
     postal_code = models.CharField(_("PLZ"), max_length=5)
     city = models.CharField(_("Ort"), max_length=100)
     district = models.ForeignKey(
-        "members.District", verbose_name=_("Kreis"), on_delete=models.PROTECT,
+        "members.District",
+        verbose_name=_("Kreis"),
+        on_delete=models.PROTECT,
         related_name="contact_points",
     )
     phone = models.CharField(_("Telefon"), max_length=50, blank=True)
     email = models.EmailField(_("E-Mail"), blank=True)
     opening_hours = models.TextField(
-        _("Öffnungszeiten"), blank=True,
+        _("Öffnungszeiten"),
+        blank=True,
         help_text=_("Eine Zeile je Eintrag, z. B. „Mo–Do 9–16 Uhr“."),
     )
     contact_person = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
     accessibility_notes = models.TextField(
-        _("Hinweise zur Barrierefreiheit"), blank=True,
+        _("Hinweise zur Barrierefreiheit"),
+        blank=True,
         help_text=_("z. B. stufenloser Zugang, Aufzug, Parkplätze"),
     )
     topics = ParentalManyToManyField(
         Topic, verbose_name=_("Beratungsthemen"), blank=True, related_name="contact_points"
     )
     advisors = ParentalManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("Lotsinnen und Lotsen"), blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Lotsinnen und Lotsen"),
+        blank=True,
         related_name="advised_contact_points",
         limit_choices_to={"groups__name": ADVISOR_GROUP},
         help_text=_("Sie sehen die Beratungsanfragen an diese Anlaufstelle."),
@@ -928,13 +1089,22 @@ class ContactPointPage(Page):
         *Page.content_panels,
         FieldPanel("organisation"),
         MultiFieldPanel(
-            [FieldPanel("street"), FieldPanel("postal_code"), FieldPanel("city"),
-             FieldPanel("district")],
+            [
+                FieldPanel("street"),
+                FieldPanel("postal_code"),
+                FieldPanel("city"),
+                FieldPanel("district"),
+            ],
             heading=_("Anschrift"),
         ),
         MultiFieldPanel(
-            [FieldPanel("contact_person"), FieldPanel("phone"), FieldPanel("email"),
-             FieldPanel("opening_hours"), FieldPanel("accessibility_notes")],
+            [
+                FieldPanel("contact_person"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("opening_hours"),
+                FieldPanel("accessibility_notes"),
+            ],
             heading=_("Kontakt"),
         ),
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
@@ -983,12 +1153,18 @@ class AdviceRequest(models.Model):
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=50, blank=True)
     topic = models.ForeignKey(
-        Topic, verbose_name=_("Thema"), null=True, blank=True, on_delete=models.SET_NULL,
+        Topic,
+        verbose_name=_("Thema"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="advice_requests",
     )
     message = models.TextField(_("Nachricht"))
     contact_point = models.ForeignKey(
-        ContactPointPage, verbose_name=_("Anlaufstelle"), on_delete=models.PROTECT,
+        ContactPointPage,
+        verbose_name=_("Anlaufstelle"),
+        on_delete=models.PROTECT,
         related_name="advice_requests",
     )
     consent_text = models.TextField(_("Text der Einwilligung"))
@@ -1018,12 +1194,18 @@ class AdviceNote(models.Model):
     """An internal note of an advisor or the office on an advice request."""
 
     request = models.ForeignKey(
-        AdviceRequest, verbose_name=_("Anfrage"), on_delete=models.CASCADE,
+        AdviceRequest,
+        verbose_name=_("Anfrage"),
+        on_delete=models.CASCADE,
         related_name="notes",
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verfasst von"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verfasst von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     text = models.TextField(_("Notiz"))
     created_at = models.DateTimeField(_("verfasst am"), default=timezone.now)

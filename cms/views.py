@@ -27,18 +27,23 @@ def advice_form(request):
     form = AdviceRequestForm(request.POST or None)
     status = 200
     if request.method == "GET" and request.GET.get("anlaufstelle", "").isdigit():
-        preselected = form.fields["contact_point"].queryset.filter(
-            pk=request.GET["anlaufstelle"]
-        ).first()
+        preselected = (
+            form.fields["contact_point"].queryset.filter(pk=request.GET["anlaufstelle"]).first()
+        )
         if preselected is not None:
             form.initial["contact_point"] = preselected.pk
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             advice.submit_request(
-                name=data["name"], firm_name=data["firm_name"], email=data["email"],
-                phone=data["phone"], topic=data["topic"], message=data["message"],
-                contact_point=data["contact_point"], client_ip=_client_ip(request),
+                name=data["name"],
+                firm_name=data["firm_name"],
+                email=data["email"],
+                phone=data["phone"],
+                topic=data["topic"],
+                message=data["message"],
+                contact_point=data["contact_point"],
+                client_ip=_client_ip(request),
             )
         except advice.TooManyRequests as error:
             form.add_error(None, str(error))
@@ -48,7 +53,9 @@ def advice_form(request):
         else:
             return redirect("cms:advice_form_done")
     return render(
-        request, "cms/advice/form.html", {"form": form, "consent_text": advice.CONSENT_TEXT},
+        request,
+        "cms/advice/form.html",
+        {"form": form, "consent_text": advice.CONSENT_TEXT},
         status=status,
     )
 
@@ -60,8 +67,10 @@ def advice_form_done(request):
 def _require_queue(user):
     if not advice.works_on_advice(user):
         raise PermissionDenied(
-            _("Beratungsanfragen sehen nur die Lotsinnen und Lotsen der Anlaufstellen und "
-              "die Koordinierungsstelle.")
+            _(
+                "Beratungsanfragen sehen nur die Lotsinnen und Lotsen der Anlaufstellen und "
+                "die Koordinierungsstelle."
+            )
         )
 
 

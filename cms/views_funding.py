@@ -17,9 +17,7 @@ def funding_check(request):
     assessments = None
     if form.is_valid():
         today = timezone.localdate()
-        assessments = funding.assess_all(
-            funding.current_programmes(today), form.case(), today
-        )
+        assessments = funding.assess_all(funding.current_programmes(today), form.case(), today)
     return render(
         request,
         "cms/funding_check.html",

@@ -11,9 +11,18 @@ from cms.models import OfficeSettings, WorkshopSeriesPage
 
 # Address prefixes that crawlers have no business in: sign-in, personal and token addresses.
 ROBOTS_DISALLOW = (
-    "/admin/", "/konto/", "/api/", "/anmeldung/", "/teilnahme/", "/trainer/",
-    "/beratung/anfragen/", "/benachrichtigungen/", "/kalender/person/", "/kalender/firma/",
-    "/kalender/anmeldung/", "/i18n/",
+    "/admin/",
+    "/konto/",
+    "/api/",
+    "/anmeldung/",
+    "/teilnahme/",
+    "/trainer/",
+    "/beratung/anfragen/",
+    "/benachrichtigungen/",
+    "/kalender/person/",
+    "/kalender/firma/",
+    "/kalender/anmeldung/",
+    "/i18n/",
 )
 
 
@@ -46,7 +55,7 @@ def partner_api(request):
 
 
 def _darker(colour, share=0.25):
-    channels = [int(colour[index:index + 2], 16) for index in (1, 3, 5)]
+    channels = [int(colour[index : index + 2], 16) for index in (1, 3, 5)]
     return "#" + "".join(f"{round(c * (1 - share)):02x}" for c in channels)
 
 

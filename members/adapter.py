@@ -51,12 +51,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie einige Minuten und "
             "versuchen Sie es dann erneut."
         ),
-        "email_password_mismatch": _(
-            "E-Mail-Adresse oder Passwort sind nicht korrekt."
-        ),
-        "rate_limited": _(
-            "Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einen Moment."
-        ),
+        "email_password_mismatch": _("E-Mail-Adresse oder Passwort sind nicht korrekt."),
+        "rate_limited": _("Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einen Moment."),
         "login_paced": _(
             "Für dieses Konto gab es gerade viele fehlgeschlagene Anmeldeversuche. Zu "
             "seinem Schutz nehmen wir nur alle paar Sekunden einen Versuch an. Bitte warten "
@@ -140,9 +136,7 @@ class InvitationSignupForm(SignupForm):
         email.initial = invitation.email
         # Read-only rather than disabled: it stays focusable and is read out.
         email.widget.attrs["readonly"] = True
-        email.help_text = _(
-            "Die Adresse aus Ihrer Einladung. Sie melden sich künftig damit an."
-        )
+        email.help_text = _("Die Adresse aus Ihrer Einladung. Sie melden sich künftig damit an.")
         self.initial["email"] = invitation.email
         if self.is_bound:
             self.data = self.data.copy()

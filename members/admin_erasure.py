@@ -43,9 +43,7 @@ class ConfirmErasureForm(forms.Form):
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["full_name"].help_text = _("Genau so: %(name)s") % {
-            "name": person.full_name
-        }
+        self.fields["full_name"].help_text = _("Genau so: %(name)s") % {"name": person.full_name}
 
     def clean_full_name(self):
         value = self.cleaned_data["full_name"]
@@ -117,8 +115,9 @@ class PersonEraseView(WagtailAdminTemplateMixin, FormView):
             return redirect(self.edit_url())
         messages.success(
             self.request,
-            gettext("Die Person wurde anonymisiert. Anmeldungen bleiben für die Statistik "
-                    "erhalten."),
+            gettext(
+                "Die Person wurde anonymisiert. Anmeldungen bleiben für die Statistik erhalten."
+            ),
         )
         return redirect(self.edit_url())
 

@@ -86,9 +86,7 @@ class ApplicationDetailView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateV
             is_pending=application.firm.status == Firm.Status.APPLIED,
             decline_form=kwargs.get("decline_form") or DeclineForm(),
             existing_person=existing,
-            existing_account=User.objects.filter(
-                email__iexact=application.contact_email
-            ).exists(),
+            existing_account=User.objects.filter(email__iexact=application.contact_email).exists(),
         )
         return context
 
@@ -114,8 +112,11 @@ class ApplicationDetailView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateV
                 )
                 messages.success(
                     request,
-                    _("Der Antrag von %(firm)s wurde abgelehnt; die Begründung wurde per "
-                      "E-Mail verschickt.") % {"firm": application.firm.name},
+                    _(
+                        "Der Antrag von %(firm)s wurde abgelehnt; die Begründung wurde per "
+                        "E-Mail verschickt."
+                    )
+                    % {"firm": application.firm.name},
                 )
                 return redirect(f"{URL_NAMESPACE}:index")
         except onboarding.OnboardingError as exc:

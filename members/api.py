@@ -145,8 +145,13 @@ def _employees(user):
 
 
 # What a refused change to the people answers over the API.
-PEOPLE_ERROR_STATUS = {"duplicate_email": 409, "own_leaving": 403, "forbidden": 403,
-                       "not_found": 404, "already_left": 409}
+PEOPLE_ERROR_STATUS = {
+    "duplicate_email": 409,
+    "own_leaving": 403,
+    "forbidden": 403,
+    "not_found": 404,
+    "already_left": 409,
+}
 
 
 def _api_error(error):
@@ -159,9 +164,7 @@ def _api_error(error):
 # --- Endpoints ---------------------------------------------------------------------------
 
 
-@router.get(
-    "/me", response={200: MeOut, **error_responses(400, 401)}, summary="Eigenes Konto"
-)
+@router.get("/me", response={200: MeOut, **error_responses(400, 401)}, summary="Eigenes Konto")
 def me(request):
     """The account behind the token or session: role and firm."""
     user = request.user
@@ -227,8 +230,7 @@ def create_employee(request, payload: EmployeeIn):
     user = _require_manager(request.user)
     try:
         firm = people.firm_for(user, payload.firm)
-        person = people.add_person(firm, payload.model_dump(exclude={"firm"}), user,
-                                   source="api")
+        person = people.add_person(firm, payload.model_dump(exclude={"firm"}), user, source="api")
     except people.PeopleError as error:
         raise _api_error(error) from None
     return Status(201, person)

@@ -166,7 +166,7 @@ class Firm(models.Model):
 
     @property
     def name_with_legal_form(self):
-        """"Muster GmbH" as it is when the name already carries its legal form, else
+        """ "Muster GmbH" as it is when the name already carries its legal form, else
         "Muster (GmbH)"; "sonstige" is not shown."""
         form = self.legal_form
         if not form or form == self.LegalForm.OTHER or self.name.endswith(form):
@@ -330,8 +330,12 @@ class MembershipApplication(models.Model):
     submitted_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
     decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        User, verbose_name=_("entschieden von"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        User,
+        verbose_name=_("entschieden von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decline_reason = models.TextField(_("Begründung der Ablehnung"), blank=True)
 
@@ -358,7 +362,11 @@ class Invitation(models.Model):
         Firm, verbose_name=_("Unternehmen"), on_delete=models.CASCADE, related_name="invitations"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("Person"), null=True, blank=True, on_delete=models.CASCADE,
+        Person,
+        verbose_name=_("Person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="invitations",
         help_text=_("Gesetzt, wenn eine bereits erfasste Person einen Zugang bekommt."),
     )
@@ -366,7 +374,10 @@ class Invitation(models.Model):
     role = models.CharField(_("Rolle"), max_length=10, choices=Person.Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        User, verbose_name=_("eingeladen von"), null=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("eingeladen von"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("erstellt am"), default=timezone.now)
@@ -393,7 +404,6 @@ class Invitation(models.Model):
         )
 
 
-
 def new_feed_token():
     return secrets.token_urlsafe(32)
 
@@ -406,11 +416,19 @@ class CalendarFeedToken(models.Model):
     """
 
     user = models.OneToOneField(
-        User, verbose_name=_("Konto"), null=True, blank=True, on_delete=models.CASCADE,
+        User,
+        verbose_name=_("Konto"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="calendar_feed",
     )
     firm = models.OneToOneField(
-        Firm, verbose_name=_("Unternehmen"), null=True, blank=True, on_delete=models.CASCADE,
+        Firm,
+        verbose_name=_("Unternehmen"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="calendar_feed",
     )
     token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
@@ -441,13 +459,17 @@ class SavedSearch(models.Model):
     )
     name = models.CharField(_("Bezeichnung"), max_length=200)
     query = models.CharField(
-        _("Filter"), max_length=1000,
+        _("Filter"),
+        max_length=1000,
         help_text=_("Die Filter der Angebotssuche als Adressteil, immer gleich geordnet."),
     )
     created_at = models.DateTimeField(_("gespeichert am"), default=timezone.now)
     last_checked_at = models.DateTimeField(_("zuletzt geprüft"), null=True, blank=True)
     notified_date_ids = models.JSONField(
-        _("bereits gemeldete Termine"), default=list, blank=True, editable=False,
+        _("bereits gemeldete Termine"),
+        default=list,
+        blank=True,
+        editable=False,
         help_text=_("Ids der Termine, über die schon eine E-Mail verschickt wurde."),
     )
 

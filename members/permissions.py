@@ -1,12 +1,12 @@
 """Who may open which page: the checks the views of every app share.
 
-    firm_manager_required   view decorator: signed-in admins and contacts of an active member
-                            firm; sets `request.firm_ids` (every firm they manage) and
-                            `request.firm` (the first of them)
-    staff_required          view decorator: signed-in staff who have set up their second
-                            factor (others are sent to set it up; non-staff get 403)
-    is_office(user, perm)   the coordination office: active staff, with `perm` if given
-    StaffOnlyMixin          class-based admin views for the office (`permission` optional)
+firm_manager_required   view decorator: signed-in admins and contacts of an active member
+                        firm; sets `request.firm_ids` (every firm they manage) and
+                        `request.firm` (the first of them)
+staff_required          view decorator: signed-in staff who have set up their second
+                        factor (others are sent to set it up; non-staff get 403)
+is_office(user, perm)   the coordination office: active staff, with `perm` if given
+StaffOnlyMixin          class-based admin views for the office (`permission` optional)
 """
 
 from functools import wraps

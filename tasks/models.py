@@ -42,21 +42,35 @@ class Notification(NotContent, models.Model):
 
     kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
     person = models.ForeignKey(
-        "members.Person", verbose_name=_("Person"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="notifications",
+        "members.Person",
+        verbose_name=_("Person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("Konto"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Konto"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("Objektart"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="+",
+        ContentType,
+        verbose_name=_("Objektart"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     object_id = models.PositiveBigIntegerField(_("Objekt-ID"), null=True, blank=True)
     subject_object = GenericForeignKey("content_type", "object_id")
     version = models.CharField(
-        _("Version"), max_length=50, blank=True,
+        _("Version"),
+        max_length=50,
+        blank=True,
         help_text=_("Unterscheidet mehrere Nachrichten derselben Art zum selben Objekt."),
     )
     key = models.CharField(_("Schlüssel"), max_length=200, unique=True, editable=False)
@@ -71,7 +85,8 @@ class Notification(NotContent, models.Model):
     enqueued_at = models.DateTimeField(_("zuletzt eingereiht"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
     to_email = models.EmailField(
-        _("Empfängeradresse"), blank=True,
+        _("Empfängeradresse"),
+        blank=True,
         help_text=_("Bei Personen und Konten die Adresse, an die gesendet wurde."),
     )
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
@@ -112,12 +127,20 @@ class Unsubscription(NotContent, models.Model):
         SAVED_SEARCHES = "saved_searches", _("Neue Termine zu gespeicherten Suchen")
 
     person = models.ForeignKey(
-        "members.Person", verbose_name=_("Person"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="unsubscriptions",
+        "members.Person",
+        verbose_name=_("Person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="unsubscriptions",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("Konto"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="unsubscriptions",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Konto"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="unsubscriptions",
     )
     category = models.CharField(_("Kategorie"), max_length=20, choices=Category.choices)
     created_at = models.DateTimeField(_("abgemeldet am"), default=timezone.now)
@@ -127,11 +150,13 @@ class Unsubscription(NotContent, models.Model):
         verbose_name_plural = _("Abmeldungen")
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "category"], condition=Q(person__isnull=False),
+                fields=["person", "category"],
+                condition=Q(person__isnull=False),
                 name="unsubscription_once_per_person",
             ),
             models.UniqueConstraint(
-                fields=["user", "category"], condition=Q(user__isnull=False),
+                fields=["user", "category"],
+                condition=Q(user__isnull=False),
                 name="unsubscription_once_per_user",
             ),
             models.CheckConstraint(

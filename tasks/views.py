@@ -46,12 +46,16 @@ def unsubscribe(request, token):
     else:
         preferences.unsubscribe(**recipient)
         subscribed = False
-    response = render(request, "tasks/unsubscribe.html", {
-        "category": Unsubscription.Category(category),
-        "subscribed": subscribed,
-        "changed": changed,
-        "token": token,
-    })
+    response = render(
+        request,
+        "tasks/unsubscribe.html",
+        {
+            "category": Unsubscription.Category(category),
+            "subscribed": subscribed,
+            "changed": changed,
+            "token": token,
+        },
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -67,18 +71,24 @@ def notification_preferences(request):
         if unknown:
             messages.error(
                 request,
-                _("Diese Auswahl kennen wir nicht; es wurde nichts geändert. Bitte laden Sie "
-                  "die Seite neu."),
+                _(
+                    "Diese Auswahl kennen wir nicht; es wurde nichts geändert. Bitte laden Sie "
+                    "die Seite neu."
+                ),
             )
             return redirect("notification_settings:preferences")
         preferences.save_choices(user, wanted)
-        messages.success(request, _("Ihre Einstellungen für E-Mail-Benachrichtigungen sind "
-                                    "gespeichert."))
+        messages.success(
+            request, _("Ihre Einstellungen für E-Mail-Benachrichtigungen sind gespeichert.")
+        )
         return redirect("notification_settings:preferences")
     off = preferences.unsubscribed_categories(user)
-    return render(request, "tasks/preferences.html", {
-        "choices": [
-            (Unsubscription.Category(category), category not in off) for category in offered
-        ],
-    })
-
+    return render(
+        request,
+        "tasks/preferences.html",
+        {
+            "choices": [
+                (Unsubscription.Category(category), category not in off) for category in offered
+            ],
+        },
+    )

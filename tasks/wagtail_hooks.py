@@ -97,8 +97,10 @@ class SendAgainView(View):
         if row.state not in outbox.RESENDABLE:
             messages.error(
                 request,
-                _("Nur fehlgeschlagene oder verworfene Nachrichten können erneut gesendet "
-                  "werden; „%(row)s“ ist %(state)s.")
+                _(
+                    "Nur fehlgeschlagene oder verworfene Nachrichten können erneut gesendet "
+                    "werden; „%(row)s“ ist %(state)s."
+                )
                 % {"row": row.get_kind_display(), "state": row.get_state_display()},
             )
         else:
@@ -125,13 +127,21 @@ class NotificationViewSet(ModelViewSet):
         "kind",
         Column("recipient", label=gettext_lazy("Empfänger/in"), accessor="recipient_label"),
         Column("about", label=gettext_lazy("betrifft"), accessor=about_label),
-        Column("due_at", label=gettext_lazy("fällig ab"), sort_key="due_at",
-               accessor=lambda row: _when(row.due_at)),
+        Column(
+            "due_at",
+            label=gettext_lazy("fällig ab"),
+            sort_key="due_at",
+            accessor=lambda row: _when(row.due_at),
+        ),
         "state",
         Column("attempts", label=gettext_lazy("Versuche")),
         Column("last_error", label=gettext_lazy("letzter Fehler"), accessor=short_error),
-        Column("sent_at", label=gettext_lazy("gesendet am"), sort_key="sent_at",
-               accessor=lambda row: _when(row.sent_at)),
+        Column(
+            "sent_at",
+            label=gettext_lazy("gesendet am"),
+            sort_key="sent_at",
+            accessor=lambda row: _when(row.sent_at),
+        ),
         SendAgainColumn("send_again", label=gettext_lazy("Aktion")),
     ]
     list_filter = ["state", "kind"]
@@ -139,8 +149,20 @@ class NotificationViewSet(ModelViewSet):
     # The edit form exists but the permission policy refuses it.
     form_fields = ["state"]
     inspect_view_fields = [
-        "kind", "person", "user", "to_email", "content_type", "object_id", "version",
-        "language", "due_at", "state", "attempts", "last_error", "enqueued_at", "sent_at",
+        "kind",
+        "person",
+        "user",
+        "to_email",
+        "content_type",
+        "object_id",
+        "version",
+        "language",
+        "due_at",
+        "state",
+        "attempts",
+        "last_error",
+        "enqueued_at",
+        "sent_at",
         "created_at",
     ]
 
@@ -174,9 +196,7 @@ class FeedbackDateView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
 
     @cached_property
     def workshop_date(self):
-        return get_object_or_404(
-            feedback_service.summary_by_date(), pk=self.kwargs["pk"]
-        )
+        return get_object_or_404(feedback_service.summary_by_date(), pk=self.kwargs["pk"])
 
     def get_page_title(self):
         return _("Rückmeldungen")
@@ -221,4 +241,3 @@ def register_outbox_viewset():
 @hooks.register("register_admin_viewset")
 def register_feedback_viewset():
     return FeedbackViewSet()
-

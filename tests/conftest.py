@@ -320,11 +320,27 @@ class CeleryWorker:
         self.log_path = log_path
         self.log = log_path.open("a")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "verbund", "worker", *pool,
-             "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--loglevel=INFO", "-Q", queue],
-            cwd=BASE_DIR, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "verbund",
+                "worker",
+                *pool,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+                "-Q",
+                queue,
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def output(self):
@@ -450,7 +466,10 @@ def ical_js(tmp_path):
         path.write_bytes(data)
         result = subprocess.run(
             [node, str(ICAL_DIR / "validate.mjs"), str(path)],
-            capture_output=True, text=True, timeout=60, check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         return json.loads(result.stdout)

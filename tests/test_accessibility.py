@@ -19,8 +19,14 @@ FIRM_ADMIN = "personal@kessler-feinmechanik.example"
 
 OFFER_FILTERS = {"topic": "robotik", "free_only": "true"}
 FUNDING_ANSWERS = {
-    "beschaeftigte": "40", "alter": "52", "berufsabschluss": "ja", "abschluss_jahr": "2001",
-    "stunden": "160", "traeger_zugelassen": "ja", "kurs_zugelassen": "ja", "bundesland": "BW",
+    "beschaeftigte": "40",
+    "alter": "52",
+    "berufsabschluss": "ja",
+    "abschluss_jahr": "2001",
+    "stunden": "160",
+    "traeger_zugelassen": "ja",
+    "kurs_zugelassen": "ja",
+    "bundesland": "BW",
 }
 
 
@@ -96,7 +102,8 @@ def public_urls():
         "funding check with a result": "/foerder-check/?" + urlencode(FUNDING_ANSWERS),
         "contact point": contact_point.url,
         "contact points of a district": contact_point.get_parent().url
-        + "?" + urlencode({"kreis": contact_point.district.slug}),
+        + "?"
+        + urlencode({"kreis": contact_point.district.slug}),
         "partner API": "/partner/api/",
         "login": "/konto/login/",
         "sign language": "/gebaerdensprache/",
@@ -170,8 +177,16 @@ def test_advice_form_works_by_keyboard(browser_page, live_server, demo):
             reached.append(element["name"])
     else:
         pytest.fail(f"Tab never reached the submit button; reached {reached}")
-    expected = ["name", "firm_name", "email", "phone", "contact_point", "topic", "message",
-                "consent"]
+    expected = [
+        "name",
+        "firm_name",
+        "email",
+        "phone",
+        "contact_point",
+        "topic",
+        "message",
+        "consent",
+    ]
     assert [name for name in reached if name in expected] == expected
 
     # Sent by keyboard (Enter on the button) while empty: the summary gets the focus

@@ -58,9 +58,7 @@ def test_wrong_password_gives_a_german_message(client):
     assert logged_in_user_id(client) is None
 
 
-def test_unverified_address_cannot_log_in_and_gets_a_new_confirmation_mail(
-    client, mailoutbox
-):
+def test_unverified_address_cannot_log_in_and_gets_a_new_confirmation_mail(client, mailoutbox):
     UserFactory(email="neu@firma.example", email_verified=False)
 
     response = log_in(client, "neu@firma.example")

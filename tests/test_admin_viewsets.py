@@ -71,9 +71,7 @@ def test_enrolments_cannot_be_created_or_edited_around_the_rules(demo, client):
     enrolment = Enrolment.objects.filter(status="confirmed").first()
 
     assert client.get("/admin/anmeldungen/new/").status_code in (302, 403)
-    response = client.post(
-        f"/admin/anmeldungen/edit/{enrolment.pk}/", {"status": "cancelled"}
-    )
+    response = client.post(f"/admin/anmeldungen/edit/{enrolment.pk}/", {"status": "cancelled"})
 
     assert response.status_code in (302, 403)
     enrolment.refresh_from_db()
@@ -86,8 +84,15 @@ def test_enrolments_cannot_be_created_or_edited_around_the_rules(demo, client):
 @pytest.mark.django_db
 def test_menu_groups_the_views_in_german(demo, client):
     html = staff_client(client, STAFF[1]).get("/admin/").content.decode()
-    for label in ("Mitglieder", "Unternehmen", "Personen", "Kreise", "Workshops", "Termine",
-                  "Anmeldungen"):
+    for label in (
+        "Mitglieder",
+        "Unternehmen",
+        "Personen",
+        "Kreise",
+        "Workshops",
+        "Termine",
+        "Anmeldungen",
+    ):
         assert label in html, label
 
 

@@ -70,15 +70,21 @@ def lotsen(db):
     other_advisor = advisor_user(email="lotsin@verbund.example")
     own = contact_point(index, "IHK Esslingen", esslingen, advisors=[advisor], topics=[robotik])
     other = contact_point(
-        index, "Gewerkschaftshaus Göppingen", goeppingen, advisors=[other_advisor],
+        index,
+        "Gewerkschaftshaus Göppingen",
+        goeppingen,
+        advisors=[other_advisor],
         city="Göppingen",
     )
     return {
-        "index": index, "own": own, "other": other, "advisor": advisor,
-        "other_advisor": other_advisor, "topic": robotik,
+        "index": index,
+        "own": own,
+        "other": other,
+        "advisor": advisor,
+        "other_advisor": other_advisor,
+        "topic": robotik,
         "own_request": make_request(own),
-        "other_request": make_request(other, name="Dieter Brenner", email="",
-                                      phone="07161 1234"),
+        "other_request": make_request(other, name="Dieter Brenner", email="", phone="07161 1234"),
     }
 
 
@@ -174,8 +180,9 @@ def test_advisor_changes_the_state_and_adds_a_note(client, lotsen):
 
     response = client.post(url, {"action": "status", "status-status": "in_progress"})
     assert response.status_code == 302
-    response = client.post(url, {"action": "note", "note-text": "Rückruf am Dienstag."},
-                           follow=True)
+    response = client.post(
+        url, {"action": "note", "note-text": "Rückruf am Dienstag."}, follow=True
+    )
     html = response.content.decode()
     assert "Rückruf am Dienstag." in html
     assert "in Bearbeitung" in html
@@ -277,8 +284,11 @@ def test_phone_alone_is_enough_and_no_confirmation_is_mailed(client, lotsen, mai
 @pytest.mark.parametrize(
     "changes, field, message",
     [
-        ({"email": "", "phone": ""}, "email",
-         "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an"),
+        (
+            {"email": "", "phone": ""},
+            "email",
+            "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an",
+        ),
         ({"consent": ""}, "consent", "Bitte stimmen Sie der Verarbeitung Ihrer Daten zu"),
         ({"fax": "0711 1"}, "fax", "Bitte lassen Sie das Feld „Fax“ leer"),
         ({"contact_point": ""}, "contact_point", "Bitte wählen Sie eine Anlaufstelle."),
@@ -320,9 +330,15 @@ def test_contact_point_list_filters_by_district(client, lotsen):
 @pytest.mark.django_db
 def test_contact_point_page_shows_address_hours_and_topics(client, lotsen):
     html = client.get(lotsen["own"].url).content.decode()
-    for text in ("Marktplatz 1", "73728 Esslingen am Neckar", "Mo–Do 9:00–16:00 Uhr",
-                 "0711 123456", "Sabine Krämer", "Robotik",
-                 f"{FORM}?anlaufstelle={lotsen['own'].pk}"):
+    for text in (
+        "Marktplatz 1",
+        "73728 Esslingen am Neckar",
+        "Mo–Do 9:00–16:00 Uhr",
+        "0711 123456",
+        "Sabine Krämer",
+        "Robotik",
+        f"{FORM}?anlaufstelle={lotsen['own'].pk}",
+    ):
         assert text in html, text
     assert html.count("<h1") == 1
 
@@ -382,8 +398,9 @@ def test_a_form_sent_faster_than_a_person_types_is_refused(client, lotsen, mailo
 def test_a_corrected_resubmission_is_not_timed(client, lotsen):
     """Someone who sent the form with a mistake and fixes it within seconds is not taken
     for a robot."""
-    response = client.post(FORM, form_data(lotsen, message="", started=form_started_token(
-        time.time() - 60)))
+    response = client.post(
+        FORM, form_data(lotsen, message="", started=form_started_token(time.time() - 60))
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Bitte beschreiben Sie kurz Ihr Anliegen." in html
@@ -446,10 +463,15 @@ def test_one_address_may_send_five_requests_an_hour(client, lotsen, mailoutbox):
 
 @pytest.mark.django_db
 def test_a_sent_request_reaches_staff_with_its_html_escaped(client, lotsen):
-    client.post(FORM, form_data(
-        lotsen, name="<i>Eve</i>", firm_name="<b>Firma</b>",
-        message='<img src=x onerror="alert(1)"> Bitte um Rückruf',
-    ))
+    client.post(
+        FORM,
+        form_data(
+            lotsen,
+            name="<i>Eve</i>",
+            firm_name="<b>Firma</b>",
+            message='<img src=x onerror="alert(1)"> Bitte um Rückruf',
+        ),
+    )
     request = AdviceRequest.objects.get(name="<i>Eve</i>")
     client.force_login(UserFactory(staff=True))
 
@@ -461,8 +483,11 @@ def test_a_sent_request_reaches_staff_with_its_html_escaped(client, lotsen):
     assert "&lt;b&gt;Firma&lt;/b&gt;" in client.get(f"{QUEUE}{request.pk}/").content.decode()
 
     client.force_login(UserFactory(superuser=True, totp=True))
-    for path in ("/admin/beratungsanfragen/", f"/admin/beratungsanfragen/inspect/{request.pk}/",
-                 f"/admin/beratungsanfragen/edit/{request.pk}/"):
+    for path in (
+        "/admin/beratungsanfragen/",
+        f"/admin/beratungsanfragen/inspect/{request.pk}/",
+        f"/admin/beratungsanfragen/edit/{request.pk}/",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         html = response.content.decode()
@@ -475,8 +500,10 @@ def test_behind_a_proxy_the_limit_is_per_visitor(client, lotsen, settings):
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for number in range(5):
         response = client.post(
-            FORM, form_data(lotsen, name=f"Absender {number}"),
-            HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy,
+            FORM,
+            form_data(lotsen, name=f"Absender {number}"),
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **proxy,
         )
         assert response.status_code == 302, number
     refused = client.post(FORM, form_data(lotsen), HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)

@@ -75,9 +75,14 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_every_built_in_check_runs():
     names = {check.__name__ for check in all_checks()}
     assert {
-        "not_a_server_error", "status_code_conformance", "response_schema_conformance",
-        "negative_data_rejection", "positive_data_acceptance", "ignored_auth",
-        "unsupported_method", "use_after_free",
+        "not_a_server_error",
+        "status_code_conformance",
+        "response_schema_conformance",
+        "negative_data_rejection",
+        "positive_data_acceptance",
+        "ignored_auth",
+        "unsupported_method",
+        "use_after_free",
     } <= names
 
 

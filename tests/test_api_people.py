@@ -84,8 +84,12 @@ def test_me_works_with_the_browser_session(client, admin):
 
 
 def test_unauthenticated_requests_get_401_json(client):
-    for method, url in [("get", "/api/v1/me"), ("get", "/api/v1/employees"),
-                        ("post", "/api/v1/employees"), ("patch", "/api/v1/employees/1")]:
+    for method, url in [
+        ("get", "/api/v1/me"),
+        ("get", "/api/v1/employees"),
+        ("post", "/api/v1/employees"),
+        ("patch", "/api/v1/employees/1"),
+    ]:
         response = send(client, method, url, {"first_name": "A", "last_name": "B"})
         assert_json_error(response, 401)
 
@@ -115,8 +119,15 @@ def test_list_shows_only_the_own_firm(client, admin, auth, firm):
     assert jana["role"] == "employee"
     assert jana["left_on"] is None
     assert set(jana) >= {
-        "id", "first_name", "last_name", "email", "department", "personnel_number", "role",
-        "has_login", "left_on",
+        "id",
+        "first_name",
+        "last_name",
+        "email",
+        "department",
+        "personnel_number",
+        "role",
+        "has_login",
+        "left_on",
     }
 
 
@@ -131,9 +142,13 @@ def test_list_is_paginated(client, auth, firm):
     assert len(default["items"]) == 20
     capped = client.get("/api/v1/employees?page_size=500", **auth).json()
     assert len(capped["items"]) == 25
-    ids = [item["id"] for page in (1, 2, 3)
-           for item in client.get(f"/api/v1/employees?page_size=10&page={page}", **auth)
-           .json()["items"]]
+    ids = [
+        item["id"]
+        for page in (1, 2, 3)
+        for item in client.get(f"/api/v1/employees?page_size=10&page={page}", **auth).json()[
+            "items"
+        ]
+    ]
     assert len(set(ids)) == 25
 
 
@@ -157,11 +172,13 @@ def test_employee_gets_403_json(client, firm):
     employee = PersonFactory(firm=firm, with_account=True)
     headers = bearer(employee.user)
     assert_json_error(client.get("/api/v1/employees", **headers), 403)
-    response = send(client, "post", "/api/v1/employees",
-                    {"first_name": "A", "last_name": "B"}, **headers)
+    response = send(
+        client, "post", "/api/v1/employees", {"first_name": "A", "last_name": "B"}, **headers
+    )
     assert_json_error(response, 403)
-    response = send(client, "patch", f"/api/v1/employees/{employee.pk}",
-                    {"first_name": "Chef"}, **headers)
+    response = send(
+        client, "patch", f"/api/v1/employees/{employee.pk}", {"first_name": "Chef"}, **headers
+    )
     assert_json_error(response, 403)
     employee.refresh_from_db()
     assert employee.first_name != "Chef"
@@ -178,10 +195,19 @@ def test_admin_who_left_loses_access(client, admin, auth):
 
 
 def test_create_employee(client, auth, firm):
-    response = send(client, "post", "/api/v1/employees", {
-        "first_name": " Sören ", "last_name": "Weiß", "email": "Soeren.Weiss@Kessler.example",
-        "department": "Instandhaltung", "personnel_number": "4711",
-    }, **auth)
+    response = send(
+        client,
+        "post",
+        "/api/v1/employees",
+        {
+            "first_name": " Sören ",
+            "last_name": "Weiß",
+            "email": "Soeren.Weiss@Kessler.example",
+            "department": "Instandhaltung",
+            "personnel_number": "4711",
+        },
+        **auth,
+    )
     assert response.status_code == 201, response.content
     data = response.json()
     person = Person.objects.get(pk=data["id"])
@@ -195,8 +221,13 @@ def test_create_employee(client, auth, firm):
 
 def test_create_with_missing_and_invalid_fields_is_a_400(client, auth, firm):
     before = Person.objects.count()
-    response = send(client, "post", "/api/v1/employees",
-                    {"first_name": "  ", "email": "kein-at-zeichen"}, **auth)
+    response = send(
+        client,
+        "post",
+        "/api/v1/employees",
+        {"first_name": "  ", "email": "kein-at-zeichen"},
+        **auth,
+    )
     data = assert_json_error(response, 400)
     assert set(data["errors"]) == {"first_name", "last_name", "email"}
     assert all(isinstance(messages, list) and messages for messages in data["errors"].values())
@@ -217,9 +248,17 @@ def test_empty_body_is_a_400(client, auth):
 
 def test_duplicate_email_in_the_firm_is_a_409(client, auth, firm):
     PersonFactory(firm=firm, email="jana@kessler.example")
-    response = send(client, "post", "/api/v1/employees", {
-        "first_name": "Jana", "last_name": "Zwei", "email": "JANA@kessler.example",
-    }, **auth)
+    response = send(
+        client,
+        "post",
+        "/api/v1/employees",
+        {
+            "first_name": "Jana",
+            "last_name": "Zwei",
+            "email": "JANA@kessler.example",
+        },
+        **auth,
+    )
     data = assert_json_error(response, 409)
     assert "email" in data["errors"]
     assert Person.objects.filter(email__iexact="jana@kessler.example").count() == 1
@@ -227,35 +266,66 @@ def test_duplicate_email_in_the_firm_is_a_409(client, auth, firm):
 
 def test_same_email_in_another_firm_is_fine(client, auth):
     PersonFactory(email="jana@kessler.example")
-    response = send(client, "post", "/api/v1/employees", {
-        "first_name": "Jana", "last_name": "Zwei", "email": "jana@kessler.example",
-    }, **auth)
+    response = send(
+        client,
+        "post",
+        "/api/v1/employees",
+        {
+            "first_name": "Jana",
+            "last_name": "Zwei",
+            "email": "jana@kessler.example",
+        },
+        **auth,
+    )
     assert response.status_code == 201
 
 
 def test_firm_admin_cannot_create_in_another_firm(client, auth, firm):
     other = FirmFactory()
-    response = send(client, "post", "/api/v1/employees", {
-        "first_name": "Jana", "last_name": "Fremd", "firm": other.pk,
-    }, **auth)
+    response = send(
+        client,
+        "post",
+        "/api/v1/employees",
+        {
+            "first_name": "Jana",
+            "last_name": "Fremd",
+            "firm": other.pk,
+        },
+        **auth,
+    )
     data = assert_json_error(response, 404)
     assert data["code"] == "not_found"
     assert "firm" in data["errors"]
     assert not other.people.exists()
-    response = send(client, "post", "/api/v1/employees", {
-        "first_name": "Jana", "last_name": "Eigen", "firm": firm.pk,
-    }, **auth)
+    response = send(
+        client,
+        "post",
+        "/api/v1/employees",
+        {
+            "first_name": "Jana",
+            "last_name": "Eigen",
+            "firm": firm.pk,
+        },
+        **auth,
+    )
     assert response.status_code == 201
 
 
 def test_staff_creates_in_the_firm_they_name(client):
     headers = bearer(UserFactory(staff=True))
     other = FirmFactory()
-    data = assert_json_error(send(client, "post", "/api/v1/employees",
-                                  {"first_name": "A", "last_name": "B"}, **headers), 400)
+    data = assert_json_error(
+        send(client, "post", "/api/v1/employees", {"first_name": "A", "last_name": "B"}, **headers),
+        400,
+    )
     assert "firm" in data["errors"]
-    response = send(client, "post", "/api/v1/employees",
-                    {"first_name": "A", "last_name": "B", "firm": other.pk}, **headers)
+    response = send(
+        client,
+        "post",
+        "/api/v1/employees",
+        {"first_name": "A", "last_name": "B", "firm": other.pk},
+        **headers,
+    )
     assert response.status_code == 201
     assert Person.objects.get(pk=response.json()["id"]).firm == other
 
@@ -265,8 +335,13 @@ def test_staff_creates_in_the_firm_they_name(client):
 
 def test_patch_changes_only_what_is_sent(client, auth, firm):
     person = PersonFactory(firm=firm, department="Fräserei", personnel_number="12")
-    response = send(client, "patch", f"/api/v1/employees/{person.pk}",
-                    {"department": "Montage", "left_on": "2026-03-31"}, **auth)
+    response = send(
+        client,
+        "patch",
+        f"/api/v1/employees/{person.pk}",
+        {"department": "Montage", "left_on": "2026-03-31"},
+        **auth,
+    )
     assert response.status_code == 200, response.content
     person.refresh_from_db()
     assert person.department == "Montage"
@@ -277,8 +352,9 @@ def test_patch_changes_only_what_is_sent(client, auth, firm):
 
 def test_patch_another_firms_person_is_a_404(client, auth):
     stranger = PersonFactory(first_name="Fremd")
-    response = send(client, "patch", f"/api/v1/employees/{stranger.pk}",
-                    {"first_name": "Geändert"}, **auth)
+    response = send(
+        client, "patch", f"/api/v1/employees/{stranger.pk}", {"first_name": "Geändert"}, **auth
+    )
     assert assert_json_error(response, 404)["message"] == "Nicht gefunden."
     stranger.refresh_from_db()
     assert stranger.first_name == "Fremd"
@@ -299,8 +375,9 @@ def test_patch_cannot_move_a_person_to_another_firm(client, auth, firm):
 def test_staff_cannot_move_a_person_either(client, firm):
     person = PersonFactory(firm=firm)
     headers = bearer(UserFactory(staff=True))
-    response = send(client, "patch", f"/api/v1/employees/{person.pk}",
-                    {"firm": FirmFactory().pk}, **headers)
+    response = send(
+        client, "patch", f"/api/v1/employees/{person.pk}", {"firm": FirmFactory().pk}, **headers
+    )
     assert_json_error(response, 400)
     person.refresh_from_db()
     assert person.firm == firm
@@ -309,8 +386,9 @@ def test_staff_cannot_move_a_person_either(client, firm):
 def test_patch_to_a_duplicate_email_is_a_409(client, auth, firm):
     PersonFactory(firm=firm, email="jana@kessler.example")
     person = PersonFactory(firm=firm, email="hans@kessler.example")
-    response = send(client, "patch", f"/api/v1/employees/{person.pk}",
-                    {"email": "jana@kessler.example"}, **auth)
+    response = send(
+        client, "patch", f"/api/v1/employees/{person.pk}", {"email": "jana@kessler.example"}, **auth
+    )
     assert_json_error(response, 409)
     person.refresh_from_db()
     assert person.email == "hans@kessler.example"
@@ -318,8 +396,13 @@ def test_patch_to_a_duplicate_email_is_a_409(client, auth, firm):
 
 def test_patch_with_empty_name_is_a_400(client, auth, firm):
     person = PersonFactory(firm=firm, first_name="Jana")
-    response = send(client, "patch", f"/api/v1/employees/{person.pk}",
-                    {"first_name": "", "left_on": "gestern"}, **auth)
+    response = send(
+        client,
+        "patch",
+        f"/api/v1/employees/{person.pk}",
+        {"first_name": "", "left_on": "gestern"},
+        **auth,
+    )
     data = assert_json_error(response, 400)
     assert set(data["errors"]) == {"first_name", "left_on"}
     person.refresh_from_db()
@@ -378,8 +461,13 @@ def test_session_writes_need_the_csrf_token(admin):
 def test_bearer_requests_need_no_csrf_token(auth):
     from django.test import Client
 
-    response = send(Client(enforce_csrf_checks=True), "post", "/api/v1/employees",
-                    {"first_name": "A", "last_name": "B"}, **auth)
+    response = send(
+        Client(enforce_csrf_checks=True),
+        "post",
+        "/api/v1/employees",
+        {"first_name": "A", "last_name": "B"},
+        **auth,
+    )
     assert response.status_code == 201
 
 
@@ -407,17 +495,18 @@ def test_openapi_and_docs_load(client):
 # --- The API changes people through the same rules as the web pages ------------------------
 
 
-def test_recording_a_leaving_over_the_api_revokes_pending_invitations(client, auth, admin,
-                                                                       firm):
+def test_recording_a_leaving_over_the_api_revokes_pending_invitations(client, auth, admin, firm):
     from members.models import Invitation
     from members.services.invitations import create_invitation
 
     person = PersonFactory(firm=firm, email="lea@firma.example")
-    invitation, _token = create_invitation(firm=firm, email=person.email, role=person.role,
-                                           invited_by=admin.user, person=person)
+    invitation, _token = create_invitation(
+        firm=firm, email=person.email, role=person.role, invited_by=admin.user, person=person
+    )
 
-    response = send(client, "patch", f"/api/v1/employees/{person.pk}",
-                    {"left_on": "2026-03-31"}, **auth)
+    response = send(
+        client, "patch", f"/api/v1/employees/{person.pk}", {"left_on": "2026-03-31"}, **auth
+    )
 
     assert response.status_code == 200, response.content
     invitation.refresh_from_db()
@@ -428,8 +517,13 @@ def test_recording_a_leaving_over_the_api_revokes_pending_invitations(client, au
 def test_recording_ones_own_leaving_over_the_api_is_refused_and_changes_nothing(
     client, auth, admin
 ):
-    response = send(client, "patch", f"/api/v1/employees/{admin.pk}",
-                    {"department": "Vertrieb", "left_on": "2026-03-31"}, **auth)
+    response = send(
+        client,
+        "patch",
+        f"/api/v1/employees/{admin.pk}",
+        {"department": "Vertrieb", "left_on": "2026-03-31"},
+        **auth,
+    )
 
     data = assert_json_error(response, 403)
     assert data["code"] == "own_leaving"
@@ -440,13 +534,18 @@ def test_recording_ones_own_leaving_over_the_api_is_refused_and_changes_nothing(
 def test_the_api_and_the_web_form_write_the_same_audit_entry(client, auth, firm):
     from wagtail.models import ModelLogEntry
 
-    response = send(client, "post", "/api/v1/employees",
-                    {"first_name": "Lea", "last_name": "Ott", "email": "LEA@firma.example"},
-                    **auth)
+    response = send(
+        client,
+        "post",
+        "/api/v1/employees",
+        {"first_name": "Lea", "last_name": "Ott", "email": "LEA@firma.example"},
+        **auth,
+    )
 
     assert response.status_code == 201, response.content
     person = Person.objects.get(pk=response.json()["id"])
     assert person.email == "lea@firma.example"  # stored as the web form stores it
-    entry = ModelLogEntry.objects.filter(action="verbund.person.created",
-                                         object_id=str(person.pk)).get()
+    entry = ModelLogEntry.objects.filter(
+        action="verbund.person.created", object_id=str(person.pk)
+    ).get()
     assert entry.data == {"role": "employee", "source": "api"}

@@ -130,8 +130,9 @@ def test_anonymous_is_sent_to_login(client):
 
 def test_command_prints_a_working_token(client, admin):
     out = StringIO()
-    call_command("create_api_token", admin.user.email.upper(), "--name", "Lohnbuchhaltung",
-                 stdout=out)
+    call_command(
+        "create_api_token", admin.user.email.upper(), "--name", "Lohnbuchhaltung", stdout=out
+    )
     plaintext = out.getvalue().strip()
     assert TOKEN_RE.fullmatch(plaintext)
     token = APIToken.objects.get(user=admin.user)

@@ -97,10 +97,14 @@ def test_offer_has_every_field_with_berlin_offsets(client):
     )
     winter, summer = next_year(1, 12), next_year(7, 7, 13)
     offer = WorkshopDateFactory(
-        series=series, starts_at=winter, capacity=10,
+        series=series,
+        starts_at=winter,
+        capacity=10,
         parts=[(winter, winter + timedelta(hours=7)), (summer, summer + timedelta(hours=3))],
-        venue_name="Technologiezentrum", venue_street="Gutenbergstraße 5",
-        venue_postal_code="72764", venue_city="Reutlingen",
+        venue_name="Technologiezentrum",
+        venue_street="Gutenbergstraße 5",
+        venue_postal_code="72764",
+        venue_city="Reutlingen",
         district=DistrictFactory(name="Landkreis Reutlingen", slug="reutlingen"),
         online_url="https://meet.example/geheim",
     )
@@ -114,28 +118,39 @@ def test_offer_has_every_field_with_berlin_offsets(client):
     assert data["count"] == 1
     series_url = SITE + series.url
     year = winter.year
-    assert data["items"] == [{
-        "id": offer.pk,
-        "series": {"title": "Einstieg in die Robotik", "url": series_url},
-        "topic": {"name": "Robotik", "slug": "robotik"},
-        "parts": [
-            {"title": "", "start": f"{year}-01-12T09:00:00+01:00",
-             "end": f"{year}-01-12T16:00:00+01:00"},
-            {"title": "Praxistag", "start": f"{year}-07-07T13:00:00+02:00",
-             "end": f"{year}-07-07T16:00:00+02:00"},
-        ],
-        "format": "presence",
-        "location": {
-            "name": "Technologiezentrum", "street": "Gutenbergstraße 5",
-            "postal_code": "72764", "city": "Reutlingen", "district": "Landkreis Reutlingen",
-        },
-        "capacity": 10,
-        "free_seats": 9,
-        "waitlist_length": 0,
-        "enrolment_deadline": f"{year}-01-05T09:00:00+01:00",
-        "url": f"{series_url}#termin-{offer.pk}",
-        "ical_url": f"{SITE}/kalender/termin/{offer.pk}.ics",
-    }]
+    assert data["items"] == [
+        {
+            "id": offer.pk,
+            "series": {"title": "Einstieg in die Robotik", "url": series_url},
+            "topic": {"name": "Robotik", "slug": "robotik"},
+            "parts": [
+                {
+                    "title": "",
+                    "start": f"{year}-01-12T09:00:00+01:00",
+                    "end": f"{year}-01-12T16:00:00+01:00",
+                },
+                {
+                    "title": "Praxistag",
+                    "start": f"{year}-07-07T13:00:00+02:00",
+                    "end": f"{year}-07-07T16:00:00+02:00",
+                },
+            ],
+            "format": "presence",
+            "location": {
+                "name": "Technologiezentrum",
+                "street": "Gutenbergstraße 5",
+                "postal_code": "72764",
+                "city": "Reutlingen",
+                "district": "Landkreis Reutlingen",
+            },
+            "capacity": 10,
+            "free_seats": 9,
+            "waitlist_length": 0,
+            "enrolment_deadline": f"{year}-01-05T09:00:00+01:00",
+            "url": f"{series_url}#termin-{offer.pk}",
+            "ical_url": f"{SITE}/kalender/termin/{offer.pk}.ics",
+        }
+    ]
     assert series_url.startswith(SITE + "/")
     assert "meet.example" not in response.content.decode()
     assert client.get(f"/api/v1/offers/{offer.pk}").json() == data["items"][0]
@@ -143,8 +158,12 @@ def test_offer_has_every_field_with_berlin_offsets(client):
 
 def test_online_offer_has_no_location_and_never_shows_the_link(client):
     offer = WorkshopDateFactory(
-        series__format=WorkshopSeriesPage.Format.ONLINE, venue_name="", venue_street="",
-        venue_postal_code="", venue_city="", online_url="https://meet.example/geheim",
+        series__format=WorkshopSeriesPage.Format.ONLINE,
+        venue_name="",
+        venue_street="",
+        venue_postal_code="",
+        venue_city="",
+        online_url="https://meet.example/geheim",
     )
     item = client.get("/api/v1/offers").json()["items"][0]
     assert item["format"] == "online"
@@ -165,8 +184,11 @@ def test_hybrid_offer_has_a_location(client):
 def test_seats_count_confirmed_and_offered_and_the_waiting_list(client):
     offer = WorkshopDateFactory(capacity=3)
     EnrolmentFactory.create_batch(2, date=offer)
-    EnrolmentFactory(date=offer, status=Enrolment.Status.OFFERED,
-                     offer_expires_at=timezone.now() + timedelta(hours=48))
+    EnrolmentFactory(
+        date=offer,
+        status=Enrolment.Status.OFFERED,
+        offer_expires_at=timezone.now() + timedelta(hours=48),
+    )
     EnrolmentFactory.create_batch(2, date=offer, status=Enrolment.Status.WAITLISTED)
     EnrolmentFactory(date=offer, status=Enrolment.Status.DECLINED)
     item = client.get(f"/api/v1/offers/{offer.pk}").json()
@@ -257,10 +279,12 @@ def test_filter_by_first_day_inclusive(client):
     url = "/api/v1/offers"
     assert ids(client.get(url, {"date_from": f"{year}-02-10"})) == [feb.pk, mar.pk]
     assert ids(client.get(url, {"date_to": f"{year}-02-10"})) == [jan.pk, feb.pk]
-    assert ids(client.get(url, {"date_from": f"{year}-01-11", "date_to": f"{year}-03-09"})) \
-        == [feb.pk]
-    assert ids(client.get(url, {"date_from": f"{year}-02-10", "date_to": f"{year}-02-10"})) \
-        == [feb.pk]
+    assert ids(client.get(url, {"date_from": f"{year}-01-11", "date_to": f"{year}-03-09"})) == [
+        feb.pk
+    ]
+    assert ids(client.get(url, {"date_from": f"{year}-02-10", "date_to": f"{year}-02-10"})) == [
+        feb.pk
+    ]
 
 
 def test_a_reversed_date_range_finds_nothing_and_invalid_dates_are_a_400(client):
@@ -286,8 +310,7 @@ def test_offers_are_paginated(client):
     series = WorkshopSeriesPageFactory()
     start = next_year(1, 5)
     created = [
-        WorkshopDateFactory(series=series, starts_at=start + timedelta(days=i))
-        for i in range(23)
+        WorkshopDateFactory(series=series, starts_at=start + timedelta(days=i)) for i in range(23)
     ]
     first = client.get("/api/v1/offers?page_size=10").json()
     third = client.get("/api/v1/offers?page_size=10&page=3").json()
@@ -325,9 +348,7 @@ def test_enrolment_endpoints_need_a_login(client):
     offer = WorkshopDateFactory()
     enrolment = EnrolmentFactory(date=offer)
     assert_json_error(client.get("/api/v1/enrolments"), 401)
-    assert_json_error(
-        post(client, "/api/v1/enrolments", {"offer": offer.pk, "employee": 1}), 401
-    )
+    assert_json_error(post(client, "/api/v1/enrolments", {"offer": offer.pk, "employee": 1}), 401)
     for action in ("cancel", "accept", "decline"):
         assert_json_error(post(client, f"/api/v1/enrolments/{enrolment.pk}/{action}"), 401)
     assert Enrolment.objects.get(pk=enrolment.pk).status == Enrolment.Status.CONFIRMED
@@ -361,8 +382,9 @@ def test_list_shows_the_own_firms_enrolments_with_every_field(
 def test_offer_expiry_and_positions_in_the_list(client, auth, firm):
     offer = WorkshopDateFactory(capacity=1)
     expires = timezone.now() + timedelta(hours=48)
-    offered = EnrolmentFactory(date=offer, person__firm=firm, status="offered",
-                               offer_expires_at=expires)
+    offered = EnrolmentFactory(
+        date=offer, person__firm=firm, status="offered", offer_expires_at=expires
+    )
     waiting = [
         EnrolmentFactory(date=offer, person__firm=firm, status="waitlisted") for _ in range(3)
     ]
@@ -388,7 +410,9 @@ def test_employee_sees_only_own_and_staff_sees_all(client, firm):
     client.logout()
     staff = UserFactory(staff=True)
     assert set(ids(client.get("/api/v1/enrolments", **bearer(staff)))) == {
-        own.pk, colleague.pk, foreign.pk,
+        own.pk,
+        colleague.pk,
+        foreign.pk,
     }
 
 
@@ -400,14 +424,15 @@ def test_list_filters_by_date_and_status(client, auth, firm):
     assert ids(client.get(f"/api/v1/enrolments?date={first.pk}", **auth)) == [a.pk]
     assert set(ids(client.get(f"/api/v1/enrolments?date={second.pk}", **auth))) == {b.pk, c.pk}
     assert ids(client.get("/api/v1/enrolments?status=cancelled", **auth)) == [c.pk]
-    assert ids(
-        client.get(f"/api/v1/enrolments?status=confirmed&date={second.pk}", **auth)
-    ) == [b.pk]
+    assert ids(client.get(f"/api/v1/enrolments?status=confirmed&date={second.pk}", **auth)) == [
+        b.pk
+    ]
     data = assert_json_error(client.get("/api/v1/enrolments?status=storniert", **auth), 400)
     assert "status" in data["errors"]
-    assert "date" in assert_json_error(
-        client.get("/api/v1/enrolments?date=abc", **auth), 400
-    )["errors"]
+    assert (
+        "date"
+        in assert_json_error(client.get("/api/v1/enrolments?date=abc", **auth), 400)["errors"]
+    )
 
 
 def test_enrolment_list_is_paginated_newest_first(client, auth, firm):
@@ -430,8 +455,9 @@ def test_enrolment_list_query_count_does_not_grow(
 ):
     offer = WorkshopDateFactory(capacity=1)
     for i in range(size):
-        EnrolmentFactory(date=offer, person__firm=firm,
-                         status="confirmed" if i == 0 else "waitlisted")
+        EnrolmentFactory(
+            date=offer, person__firm=firm, status="confirmed" if i == 0 else "waitlisted"
+        )
     client.get("/api/v1/enrolments", **auth)  # marks the token as used
     with django_assert_max_num_queries(4):
         response = client.get("/api/v1/enrolments?page_size=100", **auth)
@@ -443,16 +469,18 @@ def test_enrolment_list_query_count_does_not_grow(
 
 def test_enrol_confirms_and_then_waitlists(client, auth, firm, employee):
     offer = WorkshopDateFactory(capacity=1)
-    response = post(client, "/api/v1/enrolments", {"offer": offer.pk, "employee": employee.pk},
-                    **auth)
+    response = post(
+        client, "/api/v1/enrolments", {"offer": offer.pk, "employee": employee.pk}, **auth
+    )
     assert response.status_code == 201
     enrolment = Enrolment.objects.get(date=offer, person=employee)
     assert response.json() == {"id": enrolment.pk, "status": "confirmed"}
     assert enrolment.enrolled_by.pk == Person.objects.get(firm=firm, role="admin").user_id
 
     colleague = PersonFactory(firm=firm)
-    response = post(client, "/api/v1/enrolments", {"offer": offer.pk, "employee": colleague.pk},
-                    **auth)
+    response = post(
+        client, "/api/v1/enrolments", {"offer": offer.pk, "employee": colleague.pk}, **auth
+    )
     assert response.status_code == 201
     assert response.json()["status"] == "waitlisted"
 
@@ -472,8 +500,12 @@ def test_firm_limit_without_waitlist_is_a_409(client, auth, firm):
     offer = WorkshopDateFactory(capacity=5, firm_limit=1)
     EnrolmentFactory(date=offer, person__firm=firm)
     person = PersonFactory(firm=firm)
-    response = post(client, "/api/v1/enrolments",
-                    {"offer": offer.pk, "employee": person.pk, "waitlist": False}, **auth)
+    response = post(
+        client,
+        "/api/v1/enrolments",
+        {"offer": offer.pk, "employee": person.pk, "waitlist": False},
+        **auth,
+    )
     data = assert_json_error(response, 409)
     assert data["code"] == "no_seat"
     assert "Höchstzahl" in data["message"]
@@ -482,8 +514,9 @@ def test_firm_limit_without_waitlist_is_a_409(client, auth, firm):
 
 def test_deadline_passed_is_a_409(client, auth, employee):
     offer = WorkshopDateFactory(enrolment_deadline=timezone.now() - timedelta(minutes=1))
-    response = post(client, "/api/v1/enrolments", {"offer": offer.pk, "employee": employee.pk},
-                    **auth)
+    response = post(
+        client, "/api/v1/enrolments", {"offer": offer.pk, "employee": employee.pk}, **auth
+    )
     assert assert_json_error(response, 409)["code"] == "deadline_passed"
     assert not Enrolment.objects.exists()
 
@@ -505,10 +538,15 @@ def test_other_rule_errors_carry_their_code(client, auth, firm):
     )
     assert data["code"] == "person_left"
     cancelled = WorkshopDateFactory(status=WorkshopDate.Status.CANCELLED)
-    data = assert_json_error(post(
-        client, "/api/v1/enrolments",
-        {"offer": cancelled.pk, "employee": PersonFactory(firm=firm).pk}, **auth,
-    ), 409)
+    data = assert_json_error(
+        post(
+            client,
+            "/api/v1/enrolments",
+            {"offer": cancelled.pk, "employee": PersonFactory(firm=firm).pk},
+            **auth,
+        ),
+        409,
+    )
     assert data["code"] == "cancelled"
 
 
@@ -521,10 +559,15 @@ def test_unknown_offer_or_another_firms_employee_is_a_404(
         404,
     )
     assert data["code"] == "not_found"
-    data = assert_json_error(post(
-        client, "/api/v1/enrolments", {"offer": offer.pk, "employee": other_firm_person.pk},
-        **auth,
-    ), 404)
+    data = assert_json_error(
+        post(
+            client,
+            "/api/v1/enrolments",
+            {"offer": offer.pk, "employee": other_firm_person.pk},
+            **auth,
+        ),
+        404,
+    )
     assert data["code"] == "not_found"
     assert_json_error(
         post(client, "/api/v1/enrolments", {"offer": offer.pk, "employee": 999999}, **auth), 404
@@ -593,10 +636,12 @@ def test_cancel_after_the_deadline_is_a_409(client, auth, firm):
 def test_accept_and_decline_an_offer(client, auth, firm):
     offer = WorkshopDateFactory(capacity=2)
     expires = timezone.now() + timedelta(hours=48)
-    first = EnrolmentFactory(date=offer, person__firm=firm, status="offered",
-                             offer_expires_at=expires)
-    second = EnrolmentFactory(date=offer, person__firm=firm, status="offered",
-                              offer_expires_at=expires)
+    first = EnrolmentFactory(
+        date=offer, person__firm=firm, status="offered", offer_expires_at=expires
+    )
+    second = EnrolmentFactory(
+        date=offer, person__firm=firm, status="offered", offer_expires_at=expires
+    )
     response = post(client, f"/api/v1/enrolments/{first.pk}/accept", **auth)
     assert response.status_code == 200
     assert response.json() == {"id": first.pk, "status": "confirmed"}
@@ -611,8 +656,12 @@ def test_accept_and_decline_an_offer(client, auth, firm):
 
 def test_accepting_an_expired_offer_is_a_409(client, auth, firm):
     offer = WorkshopDateFactory(capacity=1)
-    late = EnrolmentFactory(date=offer, person__firm=firm, status="offered",
-                            offer_expires_at=timezone.now() - timedelta(minutes=1))
+    late = EnrolmentFactory(
+        date=offer,
+        person__firm=firm,
+        status="offered",
+        offer_expires_at=timezone.now() - timedelta(minutes=1),
+    )
     waiting = EnrolmentFactory(date=offer, status="waitlisted")
     data = assert_json_error(post(client, f"/api/v1/enrolments/{late.pk}/accept", **auth), 409)
     assert data["code"] == "offer_expired"
@@ -624,8 +673,12 @@ def test_accepting_an_expired_offer_is_a_409(client, auth, firm):
 
 def test_another_firms_enrolment_is_a_404_everywhere(client, auth, other_firm_person):
     offer = WorkshopDateFactory(capacity=1)
-    foreign = EnrolmentFactory(date=offer, person=other_firm_person, status="offered",
-                               offer_expires_at=timezone.now() + timedelta(hours=48))
+    foreign = EnrolmentFactory(
+        date=offer,
+        person=other_firm_person,
+        status="offered",
+        offer_expires_at=timezone.now() + timedelta(hours=48),
+    )
     for action in ("cancel", "accept", "decline"):
         data = assert_json_error(
             post(client, f"/api/v1/enrolments/{foreign.pk}/{action}", **auth), 404

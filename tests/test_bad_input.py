@@ -26,8 +26,23 @@ pytestmark = pytest.mark.django_db
 
 NUL = "Müller\x00"
 FIELD_NAMES = (
-    "q", "page", "topic", "district", "format", "next", "firm", "date", "status", "person",
-    "first_name", "last_name", "email", "name", "message", "action", "code",
+    "q",
+    "page",
+    "topic",
+    "district",
+    "format",
+    "next",
+    "firm",
+    "date",
+    "status",
+    "person",
+    "first_name",
+    "last_name",
+    "email",
+    "name",
+    "message",
+    "action",
+    "code",
 )
 MESSAGE_DE = "unzulässige Steuerzeichen"
 # Failures inside Wagtail's admin that no input check can catch, for staff only.
@@ -80,7 +95,9 @@ def test_control_characters_anywhere_are_refused_on_every_url(who):
         answers[("query", path)] = client.get(path, fields).status_code
         answers[("form", path)] = client.post(path, fields).status_code
         answers[("json", path)] = client.post(
-            path, json.dumps({"items": [{"name": NUL}]}), content_type="application/json",
+            path,
+            json.dumps({"items": [{"name": NUL}]}),
+            content_type="application/json",
         ).status_code
     for path, _module in in_path:
         if "%0" in path:
@@ -109,9 +126,15 @@ def test_a_nul_byte_in_a_form_changes_nothing_and_says_why(client, firm_admin):
     employee = PersonFactory(firm=firm_admin.firm, last_name="Schmidt")
     client.force_login(firm_admin.user)
 
-    response = client.post(f"/firma/personen/{employee.pk}/bearbeiten/", {
-        "first_name": "Eva", "last_name": NUL, "email": "", "department": "",
-    })
+    response = client.post(
+        f"/firma/personen/{employee.pk}/bearbeiten/",
+        {
+            "first_name": "Eva",
+            "last_name": NUL,
+            "email": "",
+            "department": "",
+        },
+    )
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -122,12 +145,20 @@ def test_a_nul_byte_in_a_form_changes_nothing_and_says_why(client, firm_admin):
 
 def test_a_nul_byte_in_the_membership_application_saves_nothing(client):
     district = DistrictFactory()
-    response = client.post("/mitglied-werden/", {
-        "name": "Nullbyte\x00 GmbH", "legal_form": Firm.LegalForm.GMBH,
-        "sector": Firm.Sector.C, "employee_count": "12", "district": str(district.pk),
-        "contact_first_name": "Ina", "contact_last_name": "Test",
-        "contact_email": "ina@nullbyte.example", "consent": "on",
-    })
+    response = client.post(
+        "/mitglied-werden/",
+        {
+            "name": "Nullbyte\x00 GmbH",
+            "legal_form": Firm.LegalForm.GMBH,
+            "sector": Firm.Sector.C,
+            "employee_count": "12",
+            "district": str(district.pk),
+            "contact_first_name": "Ina",
+            "contact_last_name": "Test",
+            "contact_email": "ina@nullbyte.example",
+            "consent": "on",
+        },
+    )
     assert response.status_code == 400
     assert not Firm.objects.exists() and not MembershipApplication.objects.exists()
 
@@ -154,14 +185,14 @@ def test_tabs_and_line_breaks_are_ordinary_text(client):
     assert response.status_code == 200
 
 
-def test_the_api_refuses_control_characters_in_json_and_changes_nothing(
-    client, firm_admin, token
-):
+def test_the_api_refuses_control_characters_in_json_and_changes_nothing(client, firm_admin, token):
     employee = PersonFactory(firm=firm_admin.firm, first_name="Eva")
 
     response = client.patch(
-        f"/api/v1/employees/{employee.pk}", json.dumps({"first_name": "Eva\u0000"}),
-        content_type="application/json", **token,
+        f"/api/v1/employees/{employee.pk}",
+        json.dumps({"first_name": "Eva\u0000"}),
+        content_type="application/json",
+        **token,
     )
 
     assert response.status_code == 400
@@ -171,19 +202,25 @@ def test_the_api_refuses_control_characters_in_json_and_changes_nothing(
     assert employee.first_name == "Eva"
 
     keys = client.post(
-        "/api/v1/employees", json.dumps({"first_name": "A", "last_name": "B", "\u0001": 1}),
-        content_type="application/json", **token,
+        "/api/v1/employees",
+        json.dumps({"first_name": "A", "last_name": "B", "\u0001": 1}),
+        content_type="application/json",
+        **token,
     )
     assert keys.status_code == 400
     assert Person.objects.count() == 2
 
 
 def test_an_oversize_json_body_is_413_in_the_error_shape(client, firm_admin, token, settings):
-    body = json.dumps({"first_name": "A" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1),
-                       "last_name": "B"})
+    body = json.dumps(
+        {"first_name": "A" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), "last_name": "B"}
+    )
 
     response = client.post(
-        "/api/v1/employees", body, content_type="application/json", **token,
+        "/api/v1/employees",
+        body,
+        content_type="application/json",
+        **token,
     )
 
     assert response.status_code == 413
@@ -196,25 +233,32 @@ def test_an_oversize_json_body_is_413_in_the_error_shape(client, firm_admin, tok
 
 def test_an_oversize_form_is_413_with_a_page(client, firm_admin, settings):
     client.force_login(firm_admin.user)
-    response = client.post("/firma/personen/neu/", {
-        "first_name": "A", "last_name": "B" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1),
-    })
+    response = client.post(
+        "/firma/personen/neu/",
+        {
+            "first_name": "A",
+            "last_name": "B" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1),
+        },
+    )
     assert response.status_code == 413
     assert "zu groß" in response.content.decode()
     assert Person.objects.count() == 1
 
 
-@pytest.mark.parametrize("path, params, field", [
-    ("/api/v1/offers", {"format": "praesenz"}, "format"),
-    ("/api/v1/offers", {"date_from": "2027-02-31"}, "date_from"),
-    ("/api/v1/offers", {"page": "99999999999999999999"}, "page"),
-    ("/api/v1/offers", {"free_only": "vielleicht"}, "free_only"),
-    ("/api/v1/enrolments", {"status": "storniert"}, "status"),
-    ("/api/v1/enrolments", {"date": "99999999999999999999"}, "date"),
-    ("/api/v1/enrolments", {"date": "-1"}, "date"),
-    ("/api/v1/employees", {"firm": "99999999999999999999"}, "firm"),
-    ("/api/v1/employees", {"page_size": "0"}, "page_size"),
-])
+@pytest.mark.parametrize(
+    "path, params, field",
+    [
+        ("/api/v1/offers", {"format": "praesenz"}, "format"),
+        ("/api/v1/offers", {"date_from": "2027-02-31"}, "date_from"),
+        ("/api/v1/offers", {"page": "99999999999999999999"}, "page"),
+        ("/api/v1/offers", {"free_only": "vielleicht"}, "free_only"),
+        ("/api/v1/enrolments", {"status": "storniert"}, "status"),
+        ("/api/v1/enrolments", {"date": "99999999999999999999"}, "date"),
+        ("/api/v1/enrolments", {"date": "-1"}, "date"),
+        ("/api/v1/employees", {"firm": "99999999999999999999"}, "firm"),
+        ("/api/v1/employees", {"page_size": "0"}, "page_size"),
+    ],
+)
 def test_malformed_filter_values_on_list_endpoints_are_a_400_per_field(
     client, token, path, params, field
 ):
@@ -224,12 +268,15 @@ def test_malformed_filter_values_on_list_endpoints_are_a_400_per_field(
     assert field in response.json()["errors"]
 
 
-@pytest.mark.parametrize("path, params, field", [
-    ("/api/v1/offers", {"topic": "gibt-es-nicht"}, "topic"),
-    ("/api/v1/offers", {"district": "mars"}, "district"),
-    ("/api/v1/enrolments", {"date": "987654321"}, "date"),
-    ("/api/v1/employees", {"firm": "987654321"}, "firm"),
-])
+@pytest.mark.parametrize(
+    "path, params, field",
+    [
+        ("/api/v1/offers", {"topic": "gibt-es-nicht"}, "topic"),
+        ("/api/v1/offers", {"district": "mars"}, "district"),
+        ("/api/v1/enrolments", {"date": "987654321"}, "date"),
+        ("/api/v1/employees", {"firm": "987654321"}, "firm"),
+    ],
+)
 def test_filter_values_naming_nothing_are_a_404_per_field(client, token, path, params, field):
     response = client.get(path, params, **token)
     assert response.status_code == 404, response.content

@@ -9,6 +9,7 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory, totp_code
 
 pytestmark = [pytest.mark.services]
 
+
 def test_home_page_is_german_with_a_skip_link_first(browser_page, live_server, tmp_path):
     page = browser_page
     failed = failed_requests(page)

@@ -34,6 +34,8 @@ from workshops.services.dates import cancel_date, record_change, snapshot
 pytestmark = pytest.mark.django_db
 
 SITE = "https://verbund.example"
+
+
 @pytest.fixture(autouse=True)
 def _site(settings):
     settings.SITE_URL = SITE
@@ -140,8 +142,9 @@ def test_named_parts_use_their_title():
     workshop = dst_date()
     workshop.parts.filter(starts_at__day=26).update(title="Grundlagen")
     workshop.parts.filter(starts_at__day=30).update(title="Praxis")
-    first, second = events(parse(date_download(dates_for_calendar(
-        WorkshopDate.objects.filter(pk=workshop.pk)).get())))
+    first, second = events(
+        parse(date_download(dates_for_calendar(WorkshopDate.objects.filter(pk=workshop.pk)).get()))
+    )
     assert str(first["SUMMARY"]) == f"{workshop.series.title} – Grundlagen"
     assert str(second["SUMMARY"]) == f"{workshop.series.title} – Praxis"
 
@@ -149,7 +152,8 @@ def test_named_parts_use_their_title():
 def test_invitation_request_has_organizer_attendee_and_the_online_link():
     enrolment = EnrolmentFactory(
         date__online_url="https://meet.example/geheim",
-        person__first_name="Jürgen", person__last_name="Groß",
+        person__first_name="Jürgen",
+        person__last_name="Groß",
         person__email="juergen@firma.example",
     )
     calendar = parse(invitation(enrolment, "REQUEST"))
@@ -168,8 +172,9 @@ def test_invitation_request_has_organizer_attendee_and_the_online_link():
 
 def test_names_and_titles_go_into_calendars_as_plain_text():
     enrolment = EnrolmentFactory(
-        date__series__title="=HYPERLINK(\"http://evil.example\"); Robotik",
-        person__first_name="+Anna", person__last_name="Schmidt\u202efdp.exe",
+        date__series__title='=HYPERLINK("http://evil.example"); Robotik',
+        person__first_name="+Anna",
+        person__last_name="Schmidt\u202efdp.exe",
         person__email="anna@firma.example",
     )
     data = invitation(enrolment, "REQUEST")
@@ -348,7 +353,8 @@ def test_every_kind_of_file_passes_ical_js(ical_js):
     assert feed["method"] == "PUBLISH"
     assert feed["timezones"] == ["Europe/Berlin"]
     assert [e["start"] for e in feed["events"]] == [
-        "2027-03-26T08:00:00.000Z", "2027-03-30T07:00:00.000Z"
+        "2027-03-26T08:00:00.000Z",
+        "2027-03-30T07:00:00.000Z",
     ]
     assert {e["tzid"] for e in feed["events"]} == {"Europe/Berlin"}
     assert feed["events"][0]["summary"] == f"{TRICKY_TITLE} (Teil 1 von 2)"
@@ -389,7 +395,7 @@ def test_fast_folding_gives_exactly_icalendars_output():
     from workshops import ical_folding
 
     rng = random.Random(5545)
-    alphabet = "abcXYZ019 ,;:\\^\"=-äöüß€😀"
+    alphabet = 'abcXYZ019 ,;:\\^"=-äöüß€😀'
     for length in [0, 1, 73, 74, 75, 76, 147, 148, 149, *range(150, 600, 37)]:
         for _ in range(40):
             ascii_only = rng.random() < 0.7
@@ -405,8 +411,9 @@ def test_an_unchanged_feed_is_served_from_the_cache_until_a_date_changes(time_ma
     date = WorkshopDateFactory(parts=2)
 
     def build():
-        return feed_calendar(dates_for_calendar(WorkshopDate.objects.filter(pk=date.pk)),
-                             name="Feed")
+        return feed_calendar(
+            dates_for_calendar(WorkshopDate.objects.filter(pk=date.pk)), name="Feed"
+        )
 
     time_machine.move_to(timezone.now())
     first = build()
@@ -419,6 +426,4 @@ def test_an_unchanged_feed_is_served_from_the_cache_until_a_date_changes(time_ma
     part.save()
     changed = build()
     assert changed != first
-    assert Calendar.from_ical(changed).walk("VEVENT")[0].start == timezone.localtime(
-        part.starts_at
-    )
+    assert Calendar.from_ical(changed).walk("VEVENT")[0].start == timezone.localtime(part.starts_at)

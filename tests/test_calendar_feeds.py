@@ -35,7 +35,7 @@ CONFIRMED = Enrolment.Status.CONFIRMED
 
 def path_of(url):
     assert url.startswith(settings.SITE_URL + "/")
-    return url[len(settings.SITE_URL):]
+    return url[len(settings.SITE_URL) :]
 
 
 def parse(response):
@@ -139,9 +139,7 @@ def test_cancelled_date_shows_as_cancelled_for_a_while_then_drops_out(client, ja
     (event,) = events(client.get(url))
     assert event["STATUS"] == "CANCELLED"
 
-    WorkshopDate.objects.filter(pk=date.pk).update(
-        cancelled_at=timezone.now() - timedelta(days=15)
-    )
+    WorkshopDate.objects.filter(pk=date.pk).update(cancelled_at=timezone.now() - timedelta(days=15))
     assert events(client.get(url)) == []
 
 
@@ -222,10 +220,16 @@ def test_public_feed_answers_304_too(client):
     first = client.get("/kalender/termine.ics")
     assert first.status_code == 200
     assert "public" in first["Cache-Control"]
-    assert client.get("/kalender/termine.ics",
-                      headers={"If-None-Match": first["ETag"]}).status_code == 304
-    assert client.get("/kalender/termine.ics",
-                      headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    assert (
+        client.get("/kalender/termine.ics", headers={"If-None-Match": first["ETag"]}).status_code
+        == 304
+    )
+    assert (
+        client.get(
+            "/kalender/termine.ics", headers={"If-Modified-Since": first["Last-Modified"]}
+        ).status_code
+        == 304
+    )
 
 
 # --- Public feeds -----------------------------------------------------------------------------
@@ -281,7 +285,9 @@ def test_public_feed_is_sorted_by_date_and_comes_from_the_cache_until_a_part_mov
     time_machine.move_to(timezone.now())
     first = client.get("/kalender/termine.ics")
     assert [str(e["SUMMARY"]) for e in events(first)] == [
-        "Früher (Teil 1 von 2)", "Früher (Teil 2 von 2)", "Später",
+        "Früher (Teil 1 von 2)",
+        "Früher (Teil 2 von 2)",
+        "Später",
     ]
 
     time_machine.shift(timedelta(minutes=10))
@@ -319,7 +325,8 @@ def test_enrolment_download_gives_a_confirmed_participant_the_online_link(client
     date = dated("Online-Kurs", online_url="https://meet.example/geheim")
     confirmed = EnrolmentFactory(date=date, person=jana)
     waiting = EnrolmentFactory(
-        date=dated("Voll", online_url="https://meet.example/voll"), person=jana,
+        date=dated("Voll", online_url="https://meet.example/voll"),
+        person=jana,
         status=Enrolment.Status.WAITLISTED,
     )
     client.force_login(jana.user)
@@ -398,8 +405,15 @@ def test_account_page_shows_the_personal_address_and_instructions(client, jana):
     url = feed_url(personal_feed_token(jana.user))
     assert f'value="{url}"' in html
     assert '<label class="field-label" for="feed-person">' in html
-    for text in ("Outlook", "Aus dem Internet", "Google", "Per URL", "Apple",
-                 "Neues Kalenderabonnement", "Neue Adresse erzeugen"):
+    for text in (
+        "Outlook",
+        "Aus dem Internet",
+        "Google",
+        "Per URL",
+        "Apple",
+        "Neues Kalenderabonnement",
+        "Neue Adresse erzeugen",
+    ):
         assert text in html
     assert "feed-firm" not in html
     other_account_page = client.get(reverse("members:personal_data")).content.decode()

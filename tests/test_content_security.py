@@ -27,8 +27,10 @@ def policy(response):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/angebote/", "/konto/login/", "/healthz/live",
-                                  "/api/v1/offers", "/gibt-es-nicht/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/angebote/", "/konto/login/", "/healthz/live", "/api/v1/offers", "/gibt-es-nicht/"],
+)
 def test_every_answer_has_a_policy_without_inline_scripts(client, path):
     response = client.get(path)
     directives = policy(response)
@@ -60,8 +62,16 @@ def test_only_the_wagtail_admin_allows_inline_code_and_nothing_else_is_loosened(
     admin = policy(client.get("/admin/"))
     assert admin["script-src"] == ["'self'", "'unsafe-inline'"]
     assert admin["style-src"] == ["'self'", "'unsafe-inline'"]
-    for directive in ("default-src", "object-src", "frame-ancestors", "form-action",
-                      "base-uri", "connect-src", "img-src", "report-uri"):
+    for directive in (
+        "default-src",
+        "object-src",
+        "frame-ancestors",
+        "form-action",
+        "base-uri",
+        "connect-src",
+        "img-src",
+        "report-uri",
+    ):
         assert admin[directive] == site[directive], directive
     assert "'unsafe-inline'" not in policy(client.get("/administration-not/"))["script-src"]
 
@@ -84,15 +94,18 @@ def test_no_template_has_an_inline_script_or_style_element():
 
 @pytest.mark.django_db
 def test_a_classic_report_is_logged_and_answered_204(client, caplog):
-    report = {"csp-report": {
-        "document-uri": "https://verbund.example/angebote/",
-        "violated-directive": "script-src-elem",
-        "blocked-uri": "inline",
-        "line-number": 12,
-    }}
+    report = {
+        "csp-report": {
+            "document-uri": "https://verbund.example/angebote/",
+            "violated-directive": "script-src-elem",
+            "blocked-uri": "inline",
+            "line-number": 12,
+        }
+    }
     with caplog.at_level(logging.WARNING, logger="verbund.csp"):
-        response = client.post("/csp-report/", json.dumps(report),
-                               content_type="application/csp-report")
+        response = client.post(
+            "/csp-report/", json.dumps(report), content_type="application/csp-report"
+        )
     assert response.status_code == 204
     [record] = [r for r in caplog.records if r.name == "verbund.csp"]
     assert "script-src-elem" in record.getMessage()
@@ -101,13 +114,21 @@ def test_a_classic_report_is_logged_and_answered_204(client, caplog):
 
 @pytest.mark.django_db
 def test_a_reporting_api_report_is_logged(client, caplog):
-    reports = [{"type": "csp-violation", "body": {
-        "documentURL": "https://verbund.example/", "effectiveDirective": "img-src",
-        "blockedURL": "https://tracker.example/pixel.gif", "disposition": "enforce",
-    }}]
+    reports = [
+        {
+            "type": "csp-violation",
+            "body": {
+                "documentURL": "https://verbund.example/",
+                "effectiveDirective": "img-src",
+                "blockedURL": "https://tracker.example/pixel.gif",
+                "disposition": "enforce",
+            },
+        }
+    ]
     with caplog.at_level(logging.WARNING, logger="verbund.csp"):
-        response = client.post("/csp-report/", json.dumps(reports),
-                               content_type="application/reports+json")
+        response = client.post(
+            "/csp-report/", json.dumps(reports), content_type="application/reports+json"
+        )
     assert response.status_code == 204
     assert "tracker.example" in caplog.text
 
@@ -116,10 +137,16 @@ def test_a_reporting_api_report_is_logged(client, caplog):
 def test_the_report_endpoint_refuses_what_is_no_report(client):
     assert client.get("/csp-report/").status_code == 405
     assert client.post("/csp-report/", {"csp-report": "x"}).status_code == 415
-    assert client.post("/csp-report/", "{kein json",
-                       content_type="application/csp-report").status_code == 400
-    assert client.post("/csp-report/", json.dumps({"x": 1}),
-                       content_type="application/csp-report").status_code == 204
+    assert (
+        client.post("/csp-report/", "{kein json", content_type="application/csp-report").status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/csp-report/", json.dumps({"x": 1}), content_type="application/csp-report"
+        ).status_code
+        == 204
+    )
 
 
 # --- In the browser -----------------------------------------------------------------------
@@ -153,8 +180,17 @@ def test_site_and_wagtail_admin_work_under_the_policy(browser_page, live_server)
     base = live_server.url
 
     series = WorkshopSeriesPage.objects.live().first()
-    for path in ("/", "/angebote/", "/angebote/?topic=robotik", series.url, "/foerder-check/",
-                 "/beratung/anfrage/", "/partner/api/", "/api/v1/docs", "/konto/login/"):
+    for path in (
+        "/",
+        "/angebote/",
+        "/angebote/?topic=robotik",
+        series.url,
+        "/foerder-check/",
+        "/beratung/anfrage/",
+        "/partner/api/",
+        "/api/v1/docs",
+        "/konto/login/",
+    ):
         visit(page, base + path, violations)
 
     # A firm admin's pages: the copy buttons appear only when the site's script ran.
@@ -178,9 +214,16 @@ def test_site_and_wagtail_admin_work_under_the_policy(browser_page, live_server)
     with page.expect_navigation():
         page.locator("form:has(input[name=code]) button[type=submit]:not([form])").click()
     assert urlsplit(page.url).path == "/admin/"
-    for path in ("/admin/", "/admin/pages/", f"/admin/pages/{series.get_parent().pk}/",
-                 "/admin/snippets/", "/admin/images/", "/admin/documents/", "/admin/users/",
-                 "/admin/reports/locked/"):
+    for path in (
+        "/admin/",
+        "/admin/pages/",
+        f"/admin/pages/{series.get_parent().pk}/",
+        "/admin/snippets/",
+        "/admin/images/",
+        "/admin/documents/",
+        "/admin/users/",
+        "/admin/reports/locked/",
+    ):
         visit(page, base + path, violations)
     visit(page, base + f"/admin/pages/{series.pk}/edit/", violations)
     page.locator(".Draftail-Editor").first.wait_for()  # the rich text editor started

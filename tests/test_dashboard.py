@@ -40,7 +40,10 @@ def admin(firm):
 def invite(firm, email, **fields):
     fields.setdefault("expires_at", timezone.now() + timedelta(days=7))
     return Invitation.objects.create(
-        firm=firm, email=email, role=Person.Role.EMPLOYEE, token_hash=secrets.token_hex(32),
+        firm=firm,
+        email=email,
+        role=Person.Role.EMPLOYEE,
+        token_hash=secrets.token_hex(32),
         **fields,
     )
 
@@ -90,8 +93,12 @@ def test_dashboard_shows_enrolments_waitlist_and_invitations(client, firm, admin
     people = page.split('id="summary-title"', 1)[1]
     assert "Jana Aigner" in page
     assert "Robotik Grundlagen" in page
-    assert robotik.parts.first().starts_at.astimezone(timezone.get_current_timezone()).strftime(
-        "%d.%m.%Y") in page
+    assert (
+        robotik.parts.first()
+        .starts_at.astimezone(timezone.get_current_timezone())
+        .strftime("%d.%m.%Y")
+        in page
+    )
     assert "Lean Production" in page
     assert "Platz 3" in page
     assert "Schweißen kompakt" in page
@@ -109,8 +116,9 @@ def test_dashboard_shows_enrolments_waitlist_and_invitations(client, firm, admin
 def test_rows_split_upcoming_waitlist_past_and_count_hours_this_year(firm, admin):
     now = berlin(date(2026, 6, 15), 12)
     jana = PersonFactory(firm=firm, first_name="Jana")
-    this_year = WorkshopDateFactory(starts_at=berlin(date(2026, 3, 2)), parts=2,
-                                    part_length=timedelta(hours=3, minutes=30))
+    this_year = WorkshopDateFactory(
+        starts_at=berlin(date(2026, 3, 2)), parts=2, part_length=timedelta(hours=3, minutes=30)
+    )
     EnrolmentFactory(person=jana, date=this_year)
     one_day = WorkshopDateFactory(starts_at=berlin(date(2026, 5, 4)))
     EnrolmentFactory(person=jana, date=one_day)

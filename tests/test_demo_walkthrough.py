@@ -32,8 +32,9 @@ FIRM_ADMIN = "personal@kessler-feinmechanik.example"
 
 
 def artefacts():
-    folder = Path(os.environ.get("TEST_ARTEFACTS") or Path(settings.BASE_DIR) / "var" /
-                  "test-artefacts")
+    folder = Path(
+        os.environ.get("TEST_ARTEFACTS") or Path(settings.BASE_DIR) / "var" / "test-artefacts"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -49,18 +50,22 @@ def deliver_all():
     """Send every due row now; the messages parsed as a mail program reads them."""
     mail.outbox = []
     connection = get_connection("django.core.mail.backends.locmem.EmailBackend")
-    for pk in Notification.objects.filter(state="pending").order_by("pk").values_list(
-        "pk", flat=True
+    for pk in (
+        Notification.objects.filter(state="pending").order_by("pk").values_list("pk", flat=True)
     ):
         deliver(pk, connection)
-    return [(message, email.message_from_bytes(message.message().as_bytes()))
-            for message in mail.outbox]
+    return [
+        (message, email.message_from_bytes(message.message().as_bytes())) for message in mail.outbox
+    ]
 
 
 def calendars(parsed):
     return [
-        (part.get_content_type(), part.get_filename(),
-         Calendar.from_ical(part.get_payload(decode=True)))
+        (
+            part.get_content_type(),
+            part.get_filename(),
+            Calendar.from_ical(part.get_payload(decode=True)),
+        )
         for part in parsed.walk()
         if part.get_content_type() in ("text/calendar", "application/ics")
     ]
@@ -86,8 +91,10 @@ def test_the_office_moves_ali_demir_and_the_firm_admin_gets_one_message(
     firm_admin = ali.firm.people.get(role=Person.Role.ADMIN).user
     # Two robotics dates still open for enrolment, with seats.
     source, target = [
-        date for date in WorkshopDate.objects.public_upcoming()
-        .filter(series__slug__contains="robotik", enrolment_deadline__gt=timezone.now())
+        date
+        for date in WorkshopDate.objects.public_upcoming().filter(
+            series__slug__contains="robotik", enrolment_deadline__gt=timezone.now()
+        )
         if date.free_seats > 0
     ][-2:]
 
@@ -109,7 +116,9 @@ def test_the_office_moves_ali_demir_and_the_firm_admin_gets_one_message(
     assert "umgebucht von" in message.body and "Ali Demir" in message.subject
     found = calendars(parsed)
     assert [kind for kind, _name, _calendar in found] == [
-        "text/calendar", "application/ics", "text/calendar"
+        "text/calendar",
+        "application/ics",
+        "text/calendar",
     ]
     assert ical_js(found[0][2].to_ical())["method"] == "REQUEST"
     assert ical_js(found[2][2].to_ical())["method"] == "CANCEL"
@@ -122,8 +131,10 @@ def test_a_firm_enrols_cancels_and_enrols_again_with_rising_sequences(
     page = browser_page
     jana = Person.objects.get(email="j.schulte@kessler-feinmechanik.example")
     date = next(
-        date for date in WorkshopDate.objects.public_upcoming()
-        .filter(enrolment_deadline__gt=timezone.now())
+        date
+        for date in WorkshopDate.objects.public_upcoming().filter(
+            enrolment_deadline__gt=timezone.now()
+        )
         if seats_for_firms(date, [jana.firm])[0].can_book > 0
         and not date.enrolments.filter(person=jana).exists()
     )
@@ -173,9 +184,11 @@ def test_the_buttons_of_the_teilnehmende_page_all_work(demo, browser_page, live_
     assert urlsplit(page.url).path == f"/admin/termine/{date.pk}/teilnehmende/"
     page.screenshot(path=str(artefacts() / "teilnehmende.png"), full_page=True)
 
-    for label, suffix in [("Teilnehmendenliste (CSV)", ".csv"),
-                          ("Teilnehmendenliste (Excel)", ".xlsx"),
-                          ("Unterschriftenliste (PDF)", ".pdf")]:
+    for label, suffix in [
+        ("Teilnehmendenliste (CSV)", ".csv"),
+        ("Teilnehmendenliste (Excel)", ".xlsx"),
+        ("Unterschriftenliste (PDF)", ".pdf"),
+    ]:
         button = page.get_by_role("link", name=label)
         box = button.bounding_box()
         assert 30 < box["height"] < 80, (label, box)  # a button, not an empty box

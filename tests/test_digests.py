@@ -58,10 +58,17 @@ def test_firm_admins_get_their_employees_dates_and_open_offers_once_a_week(firm_
     offered = WorkshopDateFactory(starts_at=in_days(20), series__title="Lean im Büro")
     EnrolmentFactory(date=soon, person=employee(firm, first_name="Aylin", last_name="Öztürk"))
     EnrolmentFactory(date=later, person=employee(firm))
-    EnrolmentFactory(date=soon, person=employee(firm, first_name="Marta", last_name="Weiß"),
-                     status=Status.WAITLISTED)
-    EnrolmentFactory(date=offered, person=employee(firm, first_name="Sören", last_name="Böhm"),
-                     status=Status.OFFERED, offer_expires_at=in_days(1))
+    EnrolmentFactory(
+        date=soon,
+        person=employee(firm, first_name="Marta", last_name="Weiß"),
+        status=Status.WAITLISTED,
+    )
+    EnrolmentFactory(
+        date=offered,
+        person=employee(firm, first_name="Sören", last_name="Böhm"),
+        status=Status.OFFERED,
+        offer_expires_at=in_days(1),
+    )
     other_firm = FirmFactory()
     EnrolmentFactory(date=soon, person=employee(other_firm, first_name="Fremd", last_name="Firma"))
 
@@ -86,12 +93,14 @@ def test_firm_admins_get_their_employees_dates_and_open_offers_once_a_week(firm_
 
 
 def test_a_firm_with_nothing_to_report_gets_no_digest(firm_admin):
-    EnrolmentFactory(date=WorkshopDateFactory(starts_at=in_days(60)),
-                     person=employee(firm_admin.firm))
+    EnrolmentFactory(
+        date=WorkshopDateFactory(starts_at=in_days(60)), person=employee(firm_admin.firm)
+    )
     assert digests.queue_firm_digests() == 0
     # Content that disappears before the row is sent: the row is dropped, not sent.
-    enrolment = EnrolmentFactory(date=WorkshopDateFactory(starts_at=in_days(5)),
-                                 person=employee(firm_admin.firm))
+    enrolment = EnrolmentFactory(
+        date=WorkshopDateFactory(starts_at=in_days(5)), person=employee(firm_admin.firm)
+    )
     assert digests.queue_firm_digests() == 1
     Enrolment.objects.filter(pk=enrolment.pk).update(status=Status.CANCELLED)
     assert deliver(Notification.objects.get()) == Notification.State.CANCELLED
@@ -99,23 +108,24 @@ def test_a_firm_with_nothing_to_report_gets_no_digest(firm_admin):
 
 
 def test_unsubscribed_admins_and_inactive_firms_get_no_digest(firm_admin):
-    EnrolmentFactory(date=WorkshopDateFactory(starts_at=in_days(5)),
-                     person=employee(firm_admin.firm))
-    Unsubscription.objects.create(user=firm_admin.user,
-                                  category=Unsubscription.Category.FIRM_DIGEST)
+    EnrolmentFactory(
+        date=WorkshopDateFactory(starts_at=in_days(5)), person=employee(firm_admin.firm)
+    )
+    Unsubscription.objects.create(
+        user=firm_admin.user, category=Unsubscription.Category.FIRM_DIGEST
+    )
     applied = PersonFactory(admin=True, firm=FirmFactory(status=Firm.Status.APPLIED))
-    EnrolmentFactory(date=WorkshopDateFactory(starts_at=in_days(5)),
-                     person=employee(applied.firm))
+    EnrolmentFactory(date=WorkshopDateFactory(starts_at=in_days(5)), person=employee(applied.firm))
     assert digests.queue_firm_digests() == 0
     assert not Notification.objects.exists()
 
 
 def test_a_row_for_an_unsubscribed_admin_is_not_sent(firm_admin):
-    EnrolmentFactory(date=WorkshopDateFactory(starts_at=in_days(5)),
-                     person=employee(firm_admin.firm))
+    EnrolmentFactory(
+        date=WorkshopDateFactory(starts_at=in_days(5)), person=employee(firm_admin.firm)
+    )
     digests.queue_firm_digests()
-    Unsubscription.objects.create(person=firm_admin,
-                                  category=Unsubscription.Category.FIRM_DIGEST)
+    Unsubscription.objects.create(person=firm_admin, category=Unsubscription.Category.FIRM_DIGEST)
     assert deliver(Notification.objects.get()) == Notification.State.CANCELLED
     assert mail.outbox == []
 
@@ -124,8 +134,12 @@ def firm_digest_queries(firm_admin, extra):
     firm = firm_admin.firm
     for _ in range(extra):
         EnrolmentFactory(date=WorkshopDateFactory(starts_at=in_days(7)), person=employee(firm))
-        EnrolmentFactory(date=WorkshopDateFactory(starts_at=in_days(9)), person=employee(firm),
-                         status=Status.OFFERED, offer_expires_at=in_days(1))
+        EnrolmentFactory(
+            date=WorkshopDateFactory(starts_at=in_days(9)),
+            person=employee(firm),
+            status=Status.OFFERED,
+            offer_expires_at=in_days(1),
+        )
     Notification.objects.all().delete()
     digests.queue_firm_digests()
     row = Notification.objects.get()
@@ -154,33 +168,39 @@ def test_staff_get_a_daily_overview_of_what_needs_attention(staff_user):
     UserFactory(staff=True, is_active=False)
     firm = FirmFactory()
     # A fresh enrolment, and one from last week.
-    fresh = WorkshopDateFactory(starts_at=in_days(30), capacity=4,
-                                series__title="Automatisierung kompakt")
+    fresh = WorkshopDateFactory(
+        starts_at=in_days(30), capacity=4, series__title="Automatisierung kompakt"
+    )
     EnrolmentFactory(date=fresh, person=employee(firm, first_name="Janine", last_name="Groß"))
-    old = EnrolmentFactory(date=fresh, person=employee(firm, first_name="Alt",
-                                                         last_name="Bekannt"))
+    old = EnrolmentFactory(date=fresh, person=employee(firm, first_name="Alt", last_name="Bekannt"))
     Enrolment.objects.filter(pk=old.pk).update(created_at=in_days(-8))
     # Deadline in three days: 2 of 10 seats are under half, 6 of 10 are not.
-    risky = WorkshopDateFactory(starts_at=in_days(10), capacity=10,
-                                series__title="Robotik für Einsteiger")
+    risky = WorkshopDateFactory(
+        starts_at=in_days(10), capacity=10, series__title="Robotik für Einsteiger"
+    )
     risky.enrolment_deadline = in_days(3)
     risky.save()
-    healthy = WorkshopDateFactory(starts_at=in_days(10), capacity=10,
-                                  series__title="Gut gebuchter Workshop")
+    healthy = WorkshopDateFactory(
+        starts_at=in_days(10), capacity=10, series__title="Gut gebuchter Workshop"
+    )
     healthy.enrolment_deadline = in_days(3)
     healthy.save()
     for _ in range(2):
         EnrolmentFactory(date=risky, person=employee(firm))
     for _ in range(6):
         EnrolmentFactory(date=healthy, person=employee(firm))
-    full = WorkshopDateFactory(starts_at=in_days(40), capacity=1,
-                               series__title="Ausgebuchter Workshop")
+    full = WorkshopDateFactory(
+        starts_at=in_days(40), capacity=1, series__title="Ausgebuchter Workshop"
+    )
     EnrolmentFactory(date=full, person=employee(firm))
     EnrolmentFactory(date=full, person=employee(firm), status=Status.WAITLISTED)
     applicant = FirmFactory(name="Neu GmbH", status=Firm.Status.APPLIED)
     MembershipApplication.objects.create(
-        firm=applicant, contact_first_name="Björn", contact_last_name="Weiß",
-        contact_email="b.weiss@neu.example", consent_text="ja",
+        firm=applicant,
+        contact_first_name="Björn",
+        contact_last_name="Weiß",
+        contact_email="b.weiss@neu.example",
+        consent_text="ja",
         consent_given_at=timezone.now(),
     )
     page = WorkshopSeriesPageFactory(title="Seite in Prüfung")
@@ -188,7 +208,9 @@ def test_staff_get_a_daily_overview_of_what_needs_attention(staff_user):
     WorkflowState.objects.create(
         content_type=page.content_type,
         base_content_type=ContentType.objects.get_for_model(Page),
-        object_id=str(page.pk), workflow=workflow, status=WorkflowState.STATUS_IN_PROGRESS,
+        object_id=str(page.pk),
+        workflow=workflow,
+        status=WorkflowState.STATUS_IN_PROGRESS,
     )
     # Every enrolment above was made just now; keep only the intended one "new".
     Enrolment.objects.exclude(person__first_name="Janine").update(created_at=in_days(-3))

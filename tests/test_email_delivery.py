@@ -52,8 +52,12 @@ print(Notification.objects.get().pk)
 
 def manage(env, *args):
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True,
-        text=True, timeout=300,
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
@@ -78,10 +82,18 @@ def test_embedded_default_delivers_to_mail_dir(tmp_path):
 
     worker = CeleryWorker(env, "celery", tmp_path / "worker.log")
     try:
-        [path] = wait_until(lambda: sorted(mail_dir.glob("*.eml")), timeout=DELIVERY_TIMEOUT,
-                            worker=worker, message="an .eml file in MAIL_DIR")
-        wait_until(lambda: row_state(database, pk) == ("sent", 1), timeout=DELIVERY_TIMEOUT,
-                   worker=worker, message="the row marked sent")
+        [path] = wait_until(
+            lambda: sorted(mail_dir.glob("*.eml")),
+            timeout=DELIVERY_TIMEOUT,
+            worker=worker,
+            message="an .eml file in MAIL_DIR",
+        )
+        wait_until(
+            lambda: row_state(database, pk) == ("sent", 1),
+            timeout=DELIVERY_TIMEOUT,
+            worker=worker,
+            message="the row marked sent",
+        )
     finally:
         worker.stop()
     assert assert_delivered(path)["X-Verbund-Notification"] == str(pk)
@@ -103,8 +115,9 @@ def test_serialize_round_trip_keeps_alternatives_and_attachments():
     original.attach_alternative("<p>Grüße aus <strong>Würzburg</strong></p>", "text/html")
     original.attach("termin.ics", ICS, "text/calendar")
     original.attach("plan.bin", bytes(range(256)), "application/octet-stream")
-    invitation = MIMEText(ICS.replace("VERSION:2.0", "VERSION:2.0\r\nMETHOD:REQUEST"),
-                          "calendar", "utf-8")
+    invitation = MIMEText(
+        ICS.replace("VERSION:2.0", "VERSION:2.0\r\nMETHOD:REQUEST"), "calendar", "utf-8"
+    )
     invitation.set_param("method", "REQUEST")
     original.attach(invitation)
 
@@ -138,8 +151,7 @@ def test_serialize_round_trip_keeps_alternatives_and_attachments():
 def test_a_message_with_an_html_body_stays_html_through_the_outbox():
     """allauth sends an EmailMessage with an HTML body when a template exists only as .html;
     the recipient must see the page, not its markup as text."""
-    original = EmailMessage(SUBJECT, "<p>Bitte bestätigen Sie Ihre Adresse.</p>",
-                            to=[RECIPIENT])
+    original = EmailMessage(SUBJECT, "<p>Bitte bestätigen Sie Ihre Adresse.</p>", to=[RECIPIENT])
     original.content_subtype = "html"
     copy = deserialize_message(json.loads(json.dumps(serialize_message(original))))
     parsed = email.message_from_bytes(copy.message().as_bytes(), policy=email.policy.default)

@@ -60,12 +60,13 @@ def deliver_all():
     """Send every due row, in the order written; returns the messages as bytes parsed."""
     mail.outbox = []
     connection = get_connection(LOCMEM)
-    for pk in Notification.objects.filter(state="pending").order_by("pk").values_list(
-        "pk", flat=True
+    for pk in (
+        Notification.objects.filter(state="pending").order_by("pk").values_list("pk", flat=True)
     ):
         deliver(pk, connection)
-    return [(message, email.message_from_bytes(message.message().as_bytes()))
-            for message in mail.outbox]
+    return [
+        (message, email.message_from_bytes(message.message().as_bytes())) for message in mail.outbox
+    ]
 
 
 def calendars_in(parsed):
@@ -73,8 +74,13 @@ def calendars_in(parsed):
     found = []
     for part in parsed.walk():
         if part.get_content_type() in ("text/calendar", "application/ics"):
-            found.append((part["Content-Type"], part.get_filename(),
-                          Calendar.from_ical(part.get_payload(decode=True))))
+            found.append(
+                (
+                    part["Content-Type"],
+                    part.get_filename(),
+                    Calendar.from_ical(part.get_payload(decode=True)),
+                )
+            )
     return found
 
 
@@ -91,8 +97,9 @@ def test_a_move_is_one_message_to_whoever_receives_the_persons_mail(firm, firm_a
     [seat] = enrol(date_id=source.pk, person_ids=[ali(firm).pk], by_user=firm_admin)
     deliver_all()
 
-    moved = move(enrolment_id=seat.pk, target_date_id=target.pk, by_user=staff,
-                 reason="Wunsch der Firma")
+    moved = move(
+        enrolment_id=seat.pk, target_date_id=target.pk, by_user=staff, reason="Wunsch der Firma"
+    )
 
     [(message, parsed)] = deliver_all()
     assert message.to == ["admin@firma.example"]
@@ -158,8 +165,9 @@ def test_a_move_of_someone_with_an_address_goes_to_them(firm, firm_admin, staff)
     assert str(cancellation.walk("VEVENT")[0]["UID"]) == event_uid(source, source.parts.get())
 
 
-def test_staff_who_enrol_someone_without_an_address_are_not_sent_their_mail(firm, firm_admin,
-                                                                              staff):
+def test_staff_who_enrol_someone_without_an_address_are_not_sent_their_mail(
+    firm, firm_admin, staff
+):
     from workshops.services.enrolment import staff_add
 
     date = a_date()
@@ -196,8 +204,12 @@ def test_the_move_page_shows_the_refusal(client, firm, firm_admin):
 
     response = client.post(
         f"/admin/termine/{source.pk}/teilnehmende/",
-        {"action": "move", "move-enrolment": seat.pk, "move-target": target.pk,
-         "move-reason": "Wunsch"},
+        {
+            "action": "move",
+            "move-enrolment": seat.pk,
+            "move-target": target.pk,
+            "move-reason": "Wunsch",
+        },
         follow=True,
     )
 
@@ -221,13 +233,17 @@ def move_by(date, delta):
 def test_a_reschedule_reaches_everyone_with_a_stake(firm, firm_admin):
     date = a_date(capacity=2)
     people = [PersonFactory(firm=firm, email=f"p{n}@firma.example") for n in range(3)]
-    seat, leaving, waiting = enrol(date_id=date.pk, person_ids=[p.pk for p in people],
-                                   by_user=firm_admin)
+    seat, leaving, waiting = enrol(
+        date_id=date.pk, person_ids=[p.pk for p in people], by_user=firm_admin
+    )
     cancel(enrolment_id=leaving.pk, by_user=firm_admin)
     offered = Enrolment.objects.get(pk=waiting.pk)
     assert offered.status == Status.OFFERED
-    later_waiting = enrol(date_id=date.pk, person_ids=[PersonFactory(
-        firm=firm, email="p4@firma.example").pk], by_user=firm_admin)[0]
+    later_waiting = enrol(
+        date_id=date.pk,
+        person_ids=[PersonFactory(firm=firm, email="p4@firma.example").pk],
+        by_user=firm_admin,
+    )[0]
     deliver_all()
 
     assert move_by(date, timedelta(days=2, hours=1))
@@ -262,11 +278,17 @@ def test_rescheduling_in_the_form_keeps_the_deadlines_distance(client):
     cancellation_gap = date.parts.get().starts_at - date.cancellation_deadline
     later = timezone.localtime(START + timedelta(days=7))
 
-    response = client.post(edit_url(date), edit_data(
-        client, date,
-        **{"parts-0-starts_at": later.strftime("%Y-%m-%d %H:%M"),
-           "parts-0-ends_at": (later + timedelta(hours=7)).strftime("%Y-%m-%d %H:%M")},
-    ))
+    response = client.post(
+        edit_url(date),
+        edit_data(
+            client,
+            date,
+            **{
+                "parts-0-starts_at": later.strftime("%Y-%m-%d %H:%M"),
+                "parts-0-ends_at": (later + timedelta(hours=7)).strftime("%Y-%m-%d %H:%M"),
+            },
+        ),
+    )
 
     assert response.status_code == 302, response.context["form"].errors
     date.refresh_from_db()
@@ -282,12 +304,18 @@ def test_deadlines_staff_set_in_the_same_form_are_kept(client):
     later = timezone.localtime(START + timedelta(days=7))
     deadline = timezone.localtime(START + timedelta(days=5))
 
-    response = client.post(edit_url(date), edit_data(
-        client, date,
-        cancellation_deadline=deadline.strftime("%Y-%m-%d %H:%M"),
-        **{"parts-0-starts_at": later.strftime("%Y-%m-%d %H:%M"),
-           "parts-0-ends_at": (later + timedelta(hours=7)).strftime("%Y-%m-%d %H:%M")},
-    ))
+    response = client.post(
+        edit_url(date),
+        edit_data(
+            client,
+            date,
+            cancellation_deadline=deadline.strftime("%Y-%m-%d %H:%M"),
+            **{
+                "parts-0-starts_at": later.strftime("%Y-%m-%d %H:%M"),
+                "parts-0-ends_at": (later + timedelta(hours=7)).strftime("%Y-%m-%d %H:%M"),
+            },
+        ),
+    )
 
     assert response.status_code == 302, response.context["form"].errors
     date.refresh_from_db()
@@ -297,16 +325,21 @@ def test_deadlines_staff_set_in_the_same_form_are_kept(client):
 def test_a_reschedule_into_the_past_is_refused_and_changes_nothing(client, firm, firm_admin):
     client.force_login(UserFactory(superuser=True, totp=True))
     date = a_date()
-    [seat] = enrol(date_id=date.pk, person_ids=[PersonFactory(firm=firm).pk],
-                   by_user=firm_admin)
+    [seat] = enrol(date_id=date.pk, person_ids=[PersonFactory(firm=firm).pk], by_user=firm_admin)
     deliver_all()
     past = timezone.localtime(NOW - timedelta(days=1))
 
-    response = client.post(edit_url(date), edit_data(
-        client, date,
-        **{"parts-0-starts_at": past.strftime("%Y-%m-%d %H:%M"),
-           "parts-0-ends_at": (past + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M")},
-    ))
+    response = client.post(
+        edit_url(date),
+        edit_data(
+            client,
+            date,
+            **{
+                "parts-0-starts_at": past.strftime("%Y-%m-%d %H:%M"),
+                "parts-0-ends_at": (past + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"),
+            },
+        ),
+    )
 
     assert response.status_code == 200
     assert "Dieser Beginn liegt in der Vergangenheit." in response.content.decode()
@@ -319,8 +352,7 @@ def test_a_reschedule_into_the_past_is_refused_and_changes_nothing(client, firm,
 # --- Invitations -----------------------------------------------------------------------------
 
 
-def test_enrol_cancel_enrol_again_sends_rising_sequences(firm, firm_admin, time_machine,
-                                                         ical_js):
+def test_enrol_cancel_enrol_again_sends_rising_sequences(firm, firm_admin, time_machine, ical_js):
     date = a_date()
     worker = PersonFactory(firm=firm, email="zoe@firma.example")
     stamps, sequences, methods = [], [], []
@@ -375,8 +407,11 @@ def test_a_cancellation_sent_late_does_not_remove_a_seat_taken_again(firm, firm_
 
 def test_the_mime_tree_is_what_outlook_and_apple_mail_expect(firm, firm_admin):
     date = a_date()
-    enrol(date_id=date.pk, person_ids=[PersonFactory(firm=firm, email="z@firma.example").pk],
-          by_user=firm_admin)
+    enrol(
+        date_id=date.pk,
+        person_ids=[PersonFactory(firm=firm, email="z@firma.example").pk],
+        by_user=firm_admin,
+    )
 
     [(_message, parsed)] = deliver_all()
 
@@ -385,10 +420,13 @@ def test_the_mime_tree_is_what_outlook_and_apple_mail_expect(firm, firm_admin):
             return (part.get_content_type(), [tree(child) for child in part.get_payload()])
         return part.get_content_type()
 
-    assert tree(parsed) == ("multipart/mixed", [
-        ("multipart/alternative", ["text/plain", "text/html", "text/calendar"]),
-        "application/ics",
-    ])
+    assert tree(parsed) == (
+        "multipart/mixed",
+        [
+            ("multipart/alternative", ["text/plain", "text/html", "text/calendar"]),
+            "application/ics",
+        ],
+    )
     itip = parsed.get_payload()[0].get_payload()[2]
     assert itip["Content-Type"] == "text/calendar; method=REQUEST; charset=UTF-8"
     assert itip.get_filename() is None
@@ -402,11 +440,19 @@ def test_every_message_answers_to_the_office_with_a_message_id_of_the_site(firm,
     from django.core.mail import send_mail
 
     date = a_date()
-    enrol(date_id=date.pk, person_ids=[PersonFactory(firm=firm, email="z@firma.example").pk],
-          by_user=firm_admin)
+    enrol(
+        date_id=date.pk,
+        person_ids=[PersonFactory(firm=firm, email="z@firma.example").pk],
+        by_user=firm_admin,
+    )
     # An account email, queued as allauth's are.
-    send_mail("Konto", "Text", None, ["z@firma.example"],
-              connection=get_connection("tasks.mail.QueuedEmailBackend"))
+    send_mail(
+        "Konto",
+        "Text",
+        None,
+        ["z@firma.example"],
+        connection=get_connection("tasks.mail.QueuedEmailBackend"),
+    )
 
     messages = deliver_all()
 
@@ -427,14 +473,17 @@ def test_feeds_ask_to_be_refreshed_hourly_and_summer_time_begins_at_two(firm):
     assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in body
     assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in body
     zone = Calendar.from_ical(body).walk("VTIMEZONE")[0]
-    onsets = {(t.name, str(t["TZOFFSETFROM"].to_ical()), t["DTSTART"].dt.strftime("%Y%m%dT%H%M%S"))
-              for t in zone.subcomponents}
+    onsets = {
+        (t.name, str(t["TZOFFSETFROM"].to_ical()), t["DTSTART"].dt.strftime("%Y%m%dT%H%M%S"))
+        for t in zone.subcomponents
+    }
     assert ("DAYLIGHT", "+0100", "20270328T020000") in onsets
     assert ("STANDARD", "+0200", "20271031T030000") in onsets
 
 
-def test_a_reschedule_looks_up_each_firms_admin_once(firm, firm_admin, staff,
-                                                     django_assert_max_num_queries):
+def test_a_reschedule_looks_up_each_firms_admin_once(
+    firm, firm_admin, staff, django_assert_max_num_queries
+):
     from workshops.services.enrolment import staff_add
 
     small, large = a_date(capacity=20), a_date(capacity=20)

@@ -70,6 +70,7 @@ def test_two_firm_admins_enrol_at_the_same_second_on_sqlite():
             client = Client()
             client.force_login(admin.user)
             answers.append(client.post(url, {"person": [p.pk for p in employees]}).status_code)
+
         return call
 
     calls = []
@@ -90,9 +91,22 @@ def test_sqlite_rush_in_own_process():
     """CI runs the suite on PostgreSQL; the embedded default gets the same rush here."""
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
-         "-k", "on_sqlite"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            __file__,
+            "-k",
+            "on_sqlite",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "2 passed" in result.stdout and "skipped" not in result.stdout, result.stdout

@@ -83,8 +83,11 @@ def test_anonymous_visitor_sees_a_login_link_back_to_the_date(client, series, wo
 def test_login_link_leads_back_to_the_series_page(client, series, workshop_date, admin):
     response = client.post(
         "/konto/login/",
-        {"login": admin.user.email, "password": "Verbund-Test-2026",
-         "next": f"{series.url}#termin-{workshop_date.pk}"},
+        {
+            "login": admin.user.email,
+            "password": "Verbund-Test-2026",
+            "next": f"{series.url}#termin-{workshop_date.pk}",
+        },
     )
     assert response.status_code == 302
     assert response.url == f"{series.url}#termin-{workshop_date.pk}"
@@ -166,9 +169,7 @@ def test_admin_enrols_three_employees_at_once(client, workshop_date, firm, admin
         assert f'<label for="person-{person.pk}">' in page
     assert "<legend>" in page
 
-    response = client.post(
-        enrol_url(workshop_date), {"person": [anna.pk, bernd.pk, clara.pk]}
-    )
+    response = client.post(enrol_url(workshop_date), {"person": [anna.pk, bernd.pk, clara.pk]})
     assert response.status_code == 302
     assert response.url.startswith(reverse("enrolment:result", args=[workshop_date.pk]))
     result = client.get(response.url)
@@ -180,8 +181,11 @@ def test_admin_enrols_three_employees_at_once(client, workshop_date, firm, admin
         ["Clara Aigner: Warteliste, Platz 1"],
     )
     statuses = dict(Enrolment.objects.values_list("person__first_name", "status"))
-    assert statuses == {"Anna": Status.CONFIRMED, "Bernd": Status.CONFIRMED,
-                        "Clara": Status.WAITLISTED}
+    assert statuses == {
+        "Anna": Status.CONFIRMED,
+        "Bernd": Status.CONFIRMED,
+        "Clara": Status.WAITLISTED,
+    }
 
     again = text(client.get(enrol_url(workshop_date)))
     assert f'id="person-{clara.pk}"' not in again
@@ -198,8 +202,10 @@ def result_lists(response):
         heading = page.find(id=heading_id)
         if heading is None:
             return []
-        return [" ".join(li.get_text(" ", strip=True).split())
-                for li in heading.find_parent("section").select("li")]
+        return [
+            " ".join(li.get_text(" ", strip=True).split())
+            for li in heading.find_parent("section").select("li")
+        ]
 
     return entries("seated-title"), entries("waiting-title")
 
@@ -211,8 +217,10 @@ def test_the_form_says_how_many_seats_the_firm_still_has(client, series, firm, a
     client.force_login(admin.user)
 
     page = text(client.get(enrol_url(date)))
-    assert ("Für Kessler Feinmechanik GmbH sind noch 2 Plätze frei. (Höchstens 3 je "
-            "Unternehmen; 1 davon belegt.)") in page
+    assert (
+        "Für Kessler Feinmechanik GmbH sind noch 2 Plätze frei. (Höchstens 3 je "
+        "Unternehmen; 1 davon belegt.)"
+    ) in page
 
     EnrolmentFactory(date=date, person=employees(firm, "Bernd")[0], status=Status.OFFERED)
     page = text(client.get(enrol_url(date)))
@@ -220,8 +228,10 @@ def test_the_form_says_how_many_seats_the_firm_still_has(client, series, firm, a
 
     EnrolmentFactory(date=date, person=employees(firm, "Clara")[0], status=Status.CONFIRMED)
     page = text(client.get(enrol_url(date)))
-    assert ("Für Kessler Feinmechanik GmbH ist zurzeit kein Platz frei. Wen Sie jetzt "
-            "anmelden, kommt auf die Warteliste.") in page
+    assert (
+        "Für Kessler Feinmechanik GmbH ist zurzeit kein Platz frei. Wen Sie jetzt "
+        "anmelden, kommt auf die Warteliste."
+    ) in page
 
 
 def test_when_nobody_gets_a_seat_the_result_does_not_say_done(client, series, firm, admin):
@@ -237,7 +247,8 @@ def test_when_nobody_gets_a_seat_the_result_does_not_say_done(client, series, fi
     assert "abgeschlossen" not in html
     assert "In Kalender eintragen" not in html
     assert result_lists(response) == (
-        [], ["Anna Aigner: Warteliste, Platz 1", "Bernd Aigner: Warteliste, Platz 2"]
+        [],
+        ["Anna Aigner: Warteliste, Platz 1", "Bernd Aigner: Warteliste, Platz 2"],
     )
 
 
@@ -282,8 +293,9 @@ def test_another_firms_person_is_not_found_and_nothing_is_saved(client, workshop
 
 
 def test_person_who_left_is_not_offered_and_refused(client, workshop_date, firm, admin):
-    gone = PersonFactory(firm=firm, first_name="Gerd", last_name="Gegangen",
-                         left_on=date(2025, 1, 31))
+    gone = PersonFactory(
+        firm=firm, first_name="Gerd", last_name="Gegangen", left_on=date(2025, 1, 31)
+    )
     (anna,) = employees(firm, "Anna")
     client.force_login(admin.user)
     assert f'id="person-{gone.pk}"' not in text(client.get(enrol_url(workshop_date)))
@@ -406,17 +418,20 @@ def test_participant_cancels_and_the_seat_is_offered_on(client, workshop_date, f
 def test_admin_accepts_and_declines_offers_from_the_firm_list(client, workshop_date, firm, admin):
     anna, bernd = employees(firm, "Anna", "Bernd")
     expires = timezone.now() + timedelta(hours=48)
-    first = EnrolmentFactory(date=workshop_date, person=anna, status=Status.OFFERED,
-                             offer_expires_at=expires)
-    second = EnrolmentFactory(date=workshop_date, person=bernd, status=Status.OFFERED,
-                              offer_expires_at=expires)
+    first = EnrolmentFactory(
+        date=workshop_date, person=anna, status=Status.OFFERED, offer_expires_at=expires
+    )
+    second = EnrolmentFactory(
+        date=workshop_date, person=bernd, status=Status.OFFERED, offer_expires_at=expires
+    )
     client.force_login(admin.user)
     html = text(client.get(reverse("enrolment:firm")))
     assert "Nachrückplatz angeboten" in html
     assert reverse("enrolment:accept", args=[first.pk]) in html
 
-    response = client.post(reverse("enrolment:accept", args=[first.pk]),
-                           {"next": reverse("enrolment:firm")})
+    response = client.post(
+        reverse("enrolment:accept", args=[first.pk]), {"next": reverse("enrolment:firm")}
+    )
     assert response.url == reverse("enrolment:firm")
     response = client.post(reverse("enrolment:decline", args=[second.pk]), follow=True)
     assert "ist abgelehnt" in text(response)
@@ -428,8 +443,12 @@ def test_admin_accepts_and_declines_offers_from_the_firm_list(client, workshop_d
 
 def test_expired_offer_cannot_be_accepted(client, workshop_date, firm):
     anna = PersonFactory(firm=firm, with_account=True)
-    offer = EnrolmentFactory(date=workshop_date, person=anna, status=Status.OFFERED,
-                             offer_expires_at=timezone.now() - timedelta(minutes=1))
+    offer = EnrolmentFactory(
+        date=workshop_date,
+        person=anna,
+        status=Status.OFFERED,
+        offer_expires_at=timezone.now() - timedelta(minutes=1),
+    )
     client.force_login(anna.user)
     response = client.post(reverse("enrolment:accept", args=[offer.pk]), follow=True)
     assert "Das Platzangebot ist leider abgelaufen" in text(response)
@@ -438,8 +457,11 @@ def test_expired_offer_cannot_be_accepted(client, workshop_date, firm):
 
 
 def test_another_firms_enrolment_is_not_found(client, workshop_date, admin):
-    foreign = EnrolmentFactory(date=workshop_date, status=Status.OFFERED,
-                               offer_expires_at=timezone.now() + timedelta(hours=1))
+    foreign = EnrolmentFactory(
+        date=workshop_date,
+        status=Status.OFFERED,
+        offer_expires_at=timezone.now() + timedelta(hours=1),
+    )
     client.force_login(admin.user)
     for name in ("cancel", "accept", "decline"):
         assert client.post(reverse(f"enrolment:{name}", args=[foreign.pk])).status_code == 404

@@ -124,8 +124,11 @@ def test_several_people_in_one_step_queue_in_the_order_given(clock):
     enrolments = enrol(date_id=date.pk, person_ids=[p.pk for p in order], by_user=admin)
 
     assert [e.person for e in enrolments] == order
-    assert [e.status for e in enrolments] == [Status.CONFIRMED, Status.WAITLISTED,
-                                               Status.WAITLISTED]
+    assert [e.status for e in enrolments] == [
+        Status.CONFIRMED,
+        Status.WAITLISTED,
+        Status.WAITLISTED,
+    ]
     assert [waitlist_position(e) for e in enrolments] == [None, 1, 2]
 
 
@@ -137,8 +140,9 @@ def test_the_firm_limit_waitlists_that_firm_while_other_firms_still_get_seats(cl
 
     statuses = [
         e.status
-        for e in enrol(date_id=date.pk, person_ids=[p.pk for p in busy_people],
-                       by_user=admin_of(busy))
+        for e in enrol(
+            date_id=date.pk, person_ids=[p.pk for p in busy_people], by_user=admin_of(busy)
+        )
     ]
     assert statuses == [Status.CONFIRMED, Status.CONFIRMED, Status.WAITLISTED]
 
@@ -348,8 +352,12 @@ def full_date_with_waitlist(capacity=1, firm_limit=None, offer_hours=48, waiting
         for _ in range(capacity)
     ]
     queue = [
-        EnrolmentFactory(date=date, status=Status.WAITLISTED, person__with_account=True,
-                         created_at=NOW - timedelta(days=1, minutes=-i))
+        EnrolmentFactory(
+            date=date,
+            status=Status.WAITLISTED,
+            person__with_account=True,
+            created_at=NOW - timedelta(days=1, minutes=-i),
+        )
         for i in range(waiting)
     ]
     date.status = WorkshopDate.Status.FULL
@@ -382,8 +390,9 @@ def test_the_offer_skips_a_waiting_person_whose_firm_is_at_its_limit(clock):
     date = WorkshopDateFactory(capacity=2, firm_limit=1)
     limited, freeing, other = FirmFactory(), FirmFactory(), FirmFactory()
     admin = admin_of(freeing)
-    enrol(date_id=date.pk, person_ids=[p.pk for p in employees(limited, 2)],
-          by_user=admin_of(limited))
+    enrol(
+        date_id=date.pk, person_ids=[p.pk for p in employees(limited, 2)], by_user=admin_of(limited)
+    )
     clock.shift(timedelta(minutes=1))
     (leaving,) = employees(freeing, 1)
     seat = enrol_one(date, leaving, admin)
@@ -580,14 +589,18 @@ def test_staff_add_over_capacity_needs_a_reason_and_logs_it(clock, staff):
     assert error.value.code == "reason_missing"
     assert snapshot(date) == before
 
-    enrolment = staff_add(date_id=date.pk, person_id=extra.pk, by_user=staff,
-                          reason="Ersatz für die Ausbilderin")
+    enrolment = staff_add(
+        date_id=date.pk, person_id=extra.pk, by_user=staff, reason="Ersatz für die Ausbilderin"
+    )
 
     assert enrolment.status == Status.CONFIRMED
     assert Enrolment.objects.filter(date=date, status=Status.CONFIRMED).count() == 2
     log = enrolment.log.get()
     assert (log.from_status, log.to_status, log.by_user, log.reason) == (
-        "", Status.CONFIRMED, staff, "Ersatz für die Ausbilderin"
+        "",
+        Status.CONFIRMED,
+        staff,
+        "Ersatz für die Ausbilderin",
     )
 
 
@@ -604,8 +617,7 @@ def test_only_staff_may_add_over_capacity(clock):
 def test_lowering_capacity_below_the_confirmed_needs_a_choice(clock, staff):
     date = WorkshopDateFactory(capacity=3)
     firm = FirmFactory()
-    enrol(date_id=date.pk, person_ids=[p.pk for p in employees(firm, 3)],
-          by_user=admin_of(firm))
+    enrol(date_id=date.pk, person_ids=[p.pk for p in employees(firm, 3)], by_user=admin_of(firm))
     before = snapshot(date)
 
     with pytest.raises(EnrolmentError) as error:
@@ -622,15 +634,22 @@ def test_lowering_capacity_cancels_the_chosen_people(clock, staff):
         date_id=date.pk, person_ids=[p.pk for p in employees(firm, 3)], by_user=admin_of(firm)
     )
 
-    change_capacity(date_id=date.pk, capacity=1, by_user=staff,
-                    cancel_enrolment_ids=[drop_a.pk, drop_b.pk], reason="Raum kleiner")
+    change_capacity(
+        date_id=date.pk,
+        capacity=1,
+        by_user=staff,
+        cancel_enrolment_ids=[drop_a.pk, drop_b.pk],
+        reason="Raum kleiner",
+    )
 
     reload(keep, drop_a, drop_b)
     date.refresh_from_db()
     assert date.capacity == 1
     assert date.status == WorkshopDate.Status.FULL
     assert [keep.status, drop_a.status, drop_b.status] == [
-        Status.CONFIRMED, Status.CANCELLED, Status.CANCELLED
+        Status.CONFIRMED,
+        Status.CANCELLED,
+        Status.CANCELLED,
     ]
     log = drop_a.log.last()
     assert (log.to_status, log.by_user, log.reason) == (Status.CANCELLED, staff, "Raum kleiner")
@@ -644,7 +663,9 @@ def test_raising_capacity_offers_the_new_seats_to_the_waiting_list(clock, staff)
 
     reload(first, second, third)
     assert [first.status, second.status, third.status] == [
-        Status.OFFERED, Status.OFFERED, Status.WAITLISTED
+        Status.OFFERED,
+        Status.OFFERED,
+        Status.WAITLISTED,
     ]
     date.refresh_from_db()
     assert date.status == WorkshopDate.Status.FULL
@@ -682,8 +703,9 @@ def test_staff_move_a_person_to_another_date_of_the_same_series(clock, staff):
     assert error.value.code == "reason_missing"
     assert snapshot(source) == before
 
-    moved = move(enrolment_id=seat.pk, target_date_id=target.pk, by_user=staff,
-                 reason="Wunsch der Firma")
+    moved = move(
+        enrolment_id=seat.pk, target_date_id=target.pk, by_user=staff, reason="Wunsch der Firma"
+    )
 
     reload(seat, waiting)
     assert seat.status == Status.CANCELLED
@@ -743,17 +765,16 @@ def test_an_expiry_is_logged_without_a_person(clock):
     expire_offers()
 
     log = first.log.last()
-    assert (log.from_status, log.to_status, log.by_user) == (
-        Status.OFFERED, Status.EXPIRED, None
-    )
+    assert (log.from_status, log.to_status, log.by_user) == (Status.OFFERED, Status.EXPIRED, None)
 
 
 def test_the_date_is_full_while_every_seat_is_held_and_open_again_when_one_frees(clock):
     firm = FirmFactory()
     admin = admin_of(firm)
     date = WorkshopDateFactory(capacity=2)
-    first, second = enrol(date_id=date.pk, person_ids=[p.pk for p in employees(firm, 2)],
-                          by_user=admin)
+    first, second = enrol(
+        date_id=date.pk, person_ids=[p.pk for p in employees(firm, 2)], by_user=admin
+    )
     date.refresh_from_db()
     assert date.status == WorkshopDate.Status.FULL
 

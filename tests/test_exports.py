@@ -206,7 +206,11 @@ def test_xlsx_has_title_header_and_rows(client, staff, workshop_date, people, at
     assert sheet["A1"].font.bold
     assert sheet["A2"].value.count("Uhr") == 2
     assert [cell.value for cell in sheet[4]][:5] == [
-        "Nr.", "Nachname", "Vorname", "Unternehmen", "Abteilung"
+        "Nr.",
+        "Nachname",
+        "Vorname",
+        "Unternehmen",
+        "Abteilung",
     ]
     assert all(cell.font.bold for cell in sheet[4])
     values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
@@ -220,18 +224,18 @@ def test_xlsx_has_title_header_and_rows(client, staff, workshop_date, people, at
 
 def test_names_that_look_like_formulas_stay_text(client, staff, workshop_date):
     EnrolmentFactory(
-        date=workshop_date, person__last_name="=HYPERLINK(\"http://x\")", person__first_name="A"
+        date=workshop_date, person__last_name='=HYPERLINK("http://x")', person__first_name="A"
     )
     client.force_login(staff)
 
     text = client.get(csv_url(workshop_date)).content.decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
-    assert row[1] == "'=HYPERLINK(\"http://x\")"
+    assert row[1] == '\'=HYPERLINK("http://x")'
 
     response = client.get(xlsx_url(workshop_date))
     cell = load_workbook(io.BytesIO(response.content)).active["B5"]
     assert cell.data_type == "s"
-    assert cell.value == "'=HYPERLINK(\"http://x\")"
+    assert cell.value == '\'=HYPERLINK("http://x")'
 
 
 @pytest.mark.parametrize("url", [csv_url, xlsx_url])
@@ -317,9 +321,7 @@ def test_sign_in_sheet_lists_participants_with_umlauts(
     assert "Teilnehmerliste für den Verwendungsnachweis" in text
 
 
-def test_sign_in_sheet_repeats_the_table_header_on_every_page(
-    client, staff, uncompressed
-):
+def test_sign_in_sheet_repeats_the_table_header_on_every_page(client, staff, uncompressed):
     workshop_date = WorkshopDateFactory(parts=1)
     for _ in range(30):
         EnrolmentFactory(date=workshop_date)
@@ -337,8 +339,9 @@ def test_sign_in_sheet_repeats_the_table_header_on_every_page(
 
 def test_formulas_and_direction_overrides_are_plain_text_in_the_pdf(client, staff, uncompressed):
     workshop_date = WorkshopDateFactory(series__title="@SUM(A1) Robotik")
-    EnrolmentFactory(date=workshop_date, person__last_name="=HYPERLINK(1)",
-                     person__first_name="Ali\u202eexe.fdp")
+    EnrolmentFactory(
+        date=workshop_date, person__last_name="=HYPERLINK(1)", person__first_name="Ali\u202eexe.fdp"
+    )
     client.force_login(staff)
 
     text = pdf_text(client.get(sheet_url(workshop_date)))
@@ -350,8 +353,12 @@ def test_formulas_and_direction_overrides_are_plain_text_in_the_pdf(client, staf
 
 def test_every_name_prints_with_all_its_letters(client, staff, uncompressed):
     workshop_date = WorkshopDateFactory(series__title="Łódź → Zukunft 🤖")
-    for first, last in [("Łukasz", "Wróbel"), ("Ayşe", "Demir"), ("Văn An", "Nguyễn"),
-                        ("Şule", "Doğan")]:
+    for first, last in [
+        ("Łukasz", "Wróbel"),
+        ("Ayşe", "Demir"),
+        ("Văn An", "Nguyễn"),
+        ("Şule", "Doğan"),
+    ]:
         EnrolmentFactory(date=workshop_date, person__first_name=first, person__last_name=last)
     client.force_login(staff)
 
@@ -522,8 +529,9 @@ def test_certificate_links_appear_for_the_participant_and_the_firm_admin(
     assert juergen_url not in dashboard  # excused, so no certificate
 
 
-def test_a_certificate_prints_every_letter_of_the_name(client, staff, workshop_date, attended,
-                                                       people, uncompressed):
+def test_a_certificate_prints_every_letter_of_the_name(
+    client, staff, workshop_date, attended, people, uncompressed
+):
     zoe = people["zoe"]
     person = zoe.person
     person.first_name, person.last_name = "Văn An", "Nguyễn"

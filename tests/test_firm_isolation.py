@@ -23,7 +23,9 @@ def build_firm(name):
     offline = PersonFactory(firm=firm, role=Person.Role.EMPLOYEE)
     enrolments = [EnrolmentFactory(person=employee), EnrolmentFactory(person=offline)]
     invitation, _token = create_invitation(
-        firm=firm, email=f"neu@{firm.pk}.example", role=Person.Role.CONTACT,
+        firm=firm,
+        email=f"neu@{firm.pk}.example",
+        role=Person.Role.CONTACT,
         invited_by=admin.user,
     )
     token, _plaintext = APIToken.create_token(user=admin.user, name="Personalsystem")
@@ -31,9 +33,15 @@ def build_firm(name):
         user=admin.user, name="Robotik", query="topic=robotik"
     )
     return {
-        "firm": firm, "admin": admin, "contact": contact, "employee": employee,
-        "offline": offline, "enrolments": enrolments, "invitation": invitation,
-        "token": token, "saved_search": saved_search,
+        "firm": firm,
+        "admin": admin,
+        "contact": contact,
+        "employee": employee,
+        "offline": offline,
+        "enrolments": enrolments,
+        "invitation": invitation,
+        "token": token,
+        "saved_search": saved_search,
     }
 
 
@@ -46,20 +54,29 @@ def firms(db):
 FIRM_SCOPED = {
     "dashboard_firm": (("get",), lambda b: {"firm_id": b["firm"].pk}, lambda b: b["firm"]),
     "person_edit": (
-        ("get", "post"), lambda b: {"person_id": b["employee"].pk}, lambda b: b["employee"]
+        ("get", "post"),
+        lambda b: {"person_id": b["employee"].pk},
+        lambda b: b["employee"],
     ),
     "person_left": (
-        ("get", "post"), lambda b: {"person_id": b["employee"].pk}, lambda b: b["employee"]
+        ("get", "post"),
+        lambda b: {"person_id": b["employee"].pk},
+        lambda b: b["employee"],
     ),
     "invite_person": (("post",), lambda b: {"pk": b["offline"].pk}, lambda b: b["offline"]),
     "revoke_invitation": (
-        ("post",), lambda b: {"pk": b["invitation"].pk}, lambda b: b["invitation"]
+        ("post",),
+        lambda b: {"pk": b["invitation"].pk},
+        lambda b: b["invitation"],
     ),
     "api_token_revoke": (
-        ("get", "post"), lambda b: {"token_id": b["token"].pk}, lambda b: b["token"]
+        ("get", "post"),
+        lambda b: {"token_id": b["token"].pk},
+        lambda b: b["token"],
     ),
     "saved_search_delete": (
-        ("get", "post"), lambda b: {"search_id": b["saved_search"].pk},
+        ("get", "post"),
+        lambda b: {"search_id": b["saved_search"].pk},
         lambda b: b["saved_search"],
     ),
 }
@@ -156,7 +173,9 @@ def test_api_answers_404_json_for_other_firms_people(client, firms, method, body
     before = state(b["employee"])
 
     response = getattr(client, method)(
-        f"/api/v1/employees/{b['employee'].pk}", body, content_type="application/json",
+        f"/api/v1/employees/{b['employee'].pk}",
+        body,
+        content_type="application/json",
         headers=headers,
     )
 

@@ -21,13 +21,19 @@ ENROLMENT_SCOPED = {
 }
 # URLs with an id that are not firm data: a public date, or staff-only documents.
 NOT_FIRM_SCOPED = {
-    ("enrolment", "enrol"), ("enrolment", "self"), ("enrolment", "result"),
-    ("documents", "participants_csv"), ("documents", "participants_xlsx"),
+    ("enrolment", "enrol"),
+    ("enrolment", "self"),
+    ("enrolment", "result"),
+    ("documents", "participants_csv"),
+    ("documents", "participants_xlsx"),
     ("documents", "sign_in_sheet"),
     # Calendar files: public dates, series and topics, and feeds whose secret token is
     # the only key (one person's or one firm's, never chosen by a firm's id).
-    ("calendar", "date"), ("calendar", "series"), ("calendar", "topic"),
-    ("calendar", "person"), ("calendar", "firm"),
+    ("calendar", "date"),
+    ("calendar", "series"),
+    ("calendar", "topic"),
+    ("calendar", "person"),
+    ("calendar", "firm"),
 }
 API_SCOPED = {
     "/enrolments/{enrolment_id}/cancel",

@@ -155,14 +155,17 @@ def test_an_invalid_rating_is_explained_and_nothing_is_saved(client, attended_en
 
 def test_an_answer_is_saved_once_and_a_second_is_refused_politely(client, attended_enrolment):
     url = form_url(attended_enrolment)
-    response = client.post(url, {"rating": "4", "useful": "Die Übungen am Cobot.",
-                                 "to_improve": ""})
+    response = client.post(
+        url, {"rating": "4", "useful": "Die Übungen am Cobot.", "to_improve": ""}
+    )
     assert response.status_code == 302
     thanks = client.get(response["Location"])
     assert "Vielen Dank für Ihre Rückmeldung" in thanks.content.decode()
     answer = Feedback.objects.get()
     assert (answer.enrolment, answer.rating, answer.useful) == (
-        attended_enrolment, 4, "Die Übungen am Cobot."
+        attended_enrolment,
+        4,
+        "Die Übungen am Cobot.",
     )
 
     again = client.post(url, {"rating": "1", "to_improve": "alles"})
@@ -186,8 +189,9 @@ def test_the_thank_you_link_leads_to_the_form(client, attended_enrolment):
 def test_staff_see_the_average_rating_per_date(client):
     date = ended_date()
     for rating in (5, 4, 2):
-        feedback_service.submit(attend(EnrolmentFactory(date=date)), rating=rating,
-                                useful="Praxisnah")
+        feedback_service.submit(
+            attend(EnrolmentFactory(date=date)), rating=rating, useful="Praxisnah"
+        )
     client.force_login(UserFactory(superuser=True, totp=True))
     index = client.get(reverse("rueckmeldungen:index"))
     assert index.status_code == 200

@@ -21,8 +21,14 @@ SGB81 = "Berufsabschluss nachholen (§ 81 SGB III)"
 
 # A 40-person firm, a 38-year-old skilled worker (qualified 2012), a 160-hour AZAV course.
 CASE = {
-    "beschaeftigte": "40", "alter": "38", "berufsabschluss": "ja", "abschluss_jahr": "2012",
-    "stunden": "160", "traeger_zugelassen": "ja", "kurs_zugelassen": "ja", "bundesland": "BW",
+    "beschaeftigte": "40",
+    "alter": "38",
+    "berufsabschluss": "ja",
+    "abschluss_jahr": "2012",
+    "stunden": "160",
+    "traeger_zugelassen": "ja",
+    "kurs_zugelassen": "ja",
+    "bundesland": "BW",
 }
 
 
@@ -111,14 +117,13 @@ def test_each_82_rule_names_its_reason(programmes, client):
         "Der Bildungsträger muss nach AZAV zugelassen sein; das ist hier nicht": {
             "traeger_zugelassen": "nein"
         },
-        "Der Kurs muss nach AZAV zugelassen sein; das ist hier nicht": {
-            "kurs_zugelassen": "nein"
-        },
+        "Der Kurs muss nach AZAV zugelassen sein; das ist hier nicht": {"kurs_zugelassen": "nein"},
         "Der Berufsabschluss muss mindestens 2 Jahre zurückliegen; er stammt aus dem Jahr": {
             "abschluss_jahr": str(this_year - 1)
         },
         "Das Programm setzt einen Berufsabschluss voraus.": {
-            "berufsabschluss": "nein", "abschluss_jahr": ""
+            "berufsabschluss": "nein",
+            "abschluss_jahr": "",
         },
     }
     for reason, changes in cases.items():
@@ -164,10 +169,16 @@ def test_programmes_that_fit_come_first(programmes, client):
         ({"beschaeftigte": "0"}, "beschaeftigte", "mindestens 1"),
         ({"abschluss_jahr": ""}, "abschluss_jahr", "in welchem Jahr der letzte Berufsabschluss"),
         ({"abschluss_jahr": "2999"}, "abschluss_jahr", "Das Jahr liegt in der Zukunft."),
-        ({"traeger_zugelassen": "vielleicht"}, "traeger_zugelassen",
-         "Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“."),
-        ({"alter": "30", "abschluss_jahr": str(timezone.localdate().year - 31)},
-         "abschluss_jahr", "Das Jahr liegt vor der Geburt der Person (30 Jahre alt)."),
+        (
+            {"traeger_zugelassen": "vielleicht"},
+            "traeger_zugelassen",
+            "Bitte wählen Sie „Ja“, „Nein“ oder „Weiß ich nicht“.",
+        ),
+        (
+            {"alter": "30", "abschluss_jahr": str(timezone.localdate().year - 31)},
+            "abschluss_jahr",
+            "Das Jahr liegt vor der Geburt der Person (30 Jahre alt).",
+        ),
     ],
 )
 def test_bad_input_gets_a_message_next_to_the_field_and_no_result(
@@ -227,9 +238,14 @@ def test_queries_stay_constant_as_programmes_grow(
     index = FundingProgrammeIndexPage.objects.get()
     for number in range(5):
         page = FundingProgrammePage(
-            title=f"Landesprogramm {number}", slug=f"landesprogramm-{number}", teaser="x",
-            benefit_summary="x", applicant="x", legal_source="x",
-            valid_from=timezone.localdate(), checked_on=timezone.localdate(),
+            title=f"Landesprogramm {number}",
+            slug=f"landesprogramm-{number}",
+            teaser="x",
+            benefit_summary="x",
+            applicant="x",
+            legal_source="x",
+            valid_from=timezone.localdate(),
+            checked_on=timezone.localdate(),
         )
         page.rates = [FundingRate(min_employees=0, course_cost_percent=40)]
         index.add_child(instance=page)
@@ -259,14 +275,19 @@ def test_only_the_office_s_own_conditions_are_marked_as_german_on_the_english_si
         ("8", "44", "Lehrgangskosten: 100 %", "bis zu 75 %"),
         ("40", "50", "Lehrgangskosten: 100 %", "bis zu 75 %"),
         ("120", "44", "Lehrgangskosten: 50 %", "bis zu 50 %"),
-        ("120", "50", "Lehrgangskosten: 100 % (erhöhter Satz, weil die Person 45 Jahre oder "
-                      "älter ist)", "bis zu 50 %"),
+        (
+            "120",
+            "50",
+            "Lehrgangskosten: 100 % (erhöhter Satz, weil die Person 45 Jahre oder älter ist)",
+            "bis zu 50 %",
+        ),
         ("600", "44", "Lehrgangskosten: 25 %", "bis zu 25 %"),
         ("600", "50", "Lehrgangskosten: 25 %", "bis zu 25 %"),
     ],
 )
-def test_82_pays_by_firm_size_and_age(programmes, client, employees, age, course_costs,
-                                      wage_subsidy):
+def test_82_pays_by_firm_size_and_age(
+    programmes, client, employees, age, course_costs, wage_subsidy
+):
     verdict, text = results(check(client, beschaeftigte=employees, alter=age))[SGB3]
     assert verdict == "passt wahrscheinlich"
     assert course_costs in text
@@ -279,15 +300,19 @@ def test_82_pays_by_firm_size_and_age(programmes, client, employees, age, course
 @pytest.mark.parametrize(
     "employees, share, agreement",
     [
-        ("8", "Mindestens 10 % der Belegschaft",
-         "Eine schriftliche Erklärung des Arbeitgebers ersetzt die Betriebsvereinbarung"),
+        (
+            "8",
+            "Mindestens 10 % der Belegschaft",
+            "Eine schriftliche Erklärung des Arbeitgebers ersetzt die Betriebsvereinbarung",
+        ),
         ("40", "Mindestens 10 % der Belegschaft", "Es gibt eine Betriebsvereinbarung"),
         ("120", "Mindestens 10 % der Belegschaft", "Es gibt eine Betriebsvereinbarung"),
         ("600", "Mindestens 20 % der Belegschaft", "Es gibt eine Betriebsvereinbarung"),
     ],
 )
-def test_qualifizierungsgeld_asks_what_fits_the_firm_size(programmes, client, employees, share,
-                                                          agreement):
+def test_qualifizierungsgeld_asks_what_fits_the_firm_size(
+    programmes, client, employees, share, agreement
+):
     verdict, text = results(check(client, beschaeftigte=employees))[QUALI]
     assert verdict == "passt wahrscheinlich"
     assert share in text and agreement in text
@@ -311,7 +336,9 @@ def test_qualifizierungsgeld_needs_an_approved_provider(programmes, client):
 def test_rules_say_whether_provider_course_or_both_must_be_approved(programmes, client):
     page = programmes["sgb3-82"]
     for approval, provider_matters, course_matters in [
-        ("provider", True, False), ("course", False, True), ("both", True, True),
+        ("provider", True, False),
+        ("course", False, True),
+        ("both", True, True),
         ("", False, False),
     ]:
         page.approval_required = approval
@@ -334,15 +361,15 @@ def test_without_a_qualification_the_check_points_to_81(programmes, client):
     assert verdict == "passt wahrscheinlich"
     assert "Die Person hat keinen Berufsabschluss" in text
     # ESF pays the raised share to people without a qualification.
-    _verdict, text = results(check(client, berufsabschluss="nein", abschluss_jahr="",
-                                   stunden="40"))[ESF]
+    _verdict, text = results(
+        check(client, berufsabschluss="nein", abschluss_jahr="", stunden="40")
+    )[ESF]
     assert "Lehrgangskosten: 70 %" in text
     # With a qualification, § 81 is not the way.
     assert results(check(client))[SGB81][0] == "passt nicht"
 
 
-def test_aufstiegs_bafoeg_names_the_maintenance_grant_raised_in_august_2024(programmes,
-                                                                            client):
+def test_aufstiegs_bafoeg_names_the_maintenance_grant_raised_in_august_2024(programmes, client):
     _verdict, text = results(check(client, stunden="400"))[BAFOEG]
     assert "Unterhaltsbeitrag als voller Zuschuss, seit 1. August 2024" in text
     page = client.get(programmes["aufstiegs-bafoeg"].url).content.decode()
@@ -350,8 +377,11 @@ def test_aufstiegs_bafoeg_names_the_maintenance_grant_raised_in_august_2024(prog
 
 
 def test_an_address_with_the_former_single_approval_question_still_works(programmes, client):
-    old = {key: value for key, value in CASE.items()
-           if key not in ("traeger_zugelassen", "kurs_zugelassen")}
+    old = {
+        key: value
+        for key, value in CASE.items()
+        if key not in ("traeger_zugelassen", "kurs_zugelassen")
+    }
     response = client.get(URL, {**old, "azav": "nein"})
     verdict, text = results(response)[SGB3]
     assert verdict == "passt nicht"

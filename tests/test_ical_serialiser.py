@@ -54,8 +54,7 @@ def _site(settings):
 # --- The reference: icalendar's Event objects, as the files were written before ------------
 
 
-def reference_file(method, dates, *, name=None, online_link=False, cancelled=False,
-                   attendee=None):
+def reference_file(method, dates, *, name=None, online_link=False, cancelled=False, attendee=None):
     calendar = Calendar()
     calendar.add("prodid", ical.PRODID)
     calendar.add("version", "2.0")
@@ -81,12 +80,17 @@ def reference_file(method, dates, *, name=None, online_link=False, cancelled=Fal
             event.add("dtstamp", stamp)
             event.add("dtstart", part.starts_at.astimezone(BERLIN))
             event.add("dtend", part.ends_at.astimezone(BERLIN))
-            days += [part.starts_at.astimezone(BERLIN).date(),
-                     part.ends_at.astimezone(BERLIN).date()]
+            days += [
+                part.starts_at.astimezone(BERLIN).date(),
+                part.ends_at.astimezone(BERLIN).date(),
+            ]
             summary = series.title
             if len(parts) > 1:
-                summary = (f"{series.title} – {part.title}" if part.title
-                           else f"{series.title} (Teil {number} von {len(parts)})")
+                summary = (
+                    f"{series.title} – {part.title}"
+                    if part.title
+                    else f"{series.title} (Teil {number} von {len(parts)})"
+                )
             event.add("summary", summary)
             event.add("description", description)
             event.add("location", workshop.venue_address or "Online")
@@ -146,7 +150,8 @@ def awkward(rng, longest):
 
 def random_date(rng, index):
     series = WorkshopSeriesPageFactory(
-        title=awkward(rng, 250).strip() or "Reihe", slug=f"reihe-{index}",
+        title=awkward(rng, 250).strip() or "Reihe",
+        slug=f"reihe-{index}",
         teaser=awkward(rng, 400).strip() or "Kurz",
     )
     cancelled = rng.random() < 0.3
@@ -168,7 +173,8 @@ def random_date(rng, index):
     for number in range(rng.choice([1, 1, 2, 3])):
         begins = start + timedelta(days=7 * number, minutes=rng.randrange(0, 600))
         DatePart.objects.create(
-            date=workshop, starts_at=begins,
+            date=workshop,
+            starts_at=begins,
             ends_at=begins + timedelta(minutes=rng.randrange(30, 60 * 30)),
             title=rng.choice(["", awkward(rng, 200)]),
         )
@@ -182,13 +188,17 @@ def test_feeds_downloads_and_invitations_say_what_icalendar_said(seed):
     name = " ".join(awkward(rng, 120).splitlines()) or "Feed"
     in_feed = [d for d in dates if d.status != WorkshopDate.Status.CANCELLED or d.cancelled_at]
     with time_machine.travel(NOW, tick=False):
-        assert_same_file(feed_calendar(dates, name=name),
-                         reference_file("PUBLISH", in_feed, name=name))
+        assert_same_file(
+            feed_calendar(dates, name=name), reference_file("PUBLISH", in_feed, name=name)
+        )
         for workshop in dates:
             assert_same_file(date_download(workshop), reference_file("PUBLISH", [workshop]))
 
-            person = PersonFactory(first_name=awkward(rng, 60), last_name=awkward(rng, 60),
-                                   email=f"p{rng.randrange(10**6)}@firma.example")
+            person = PersonFactory(
+                first_name=awkward(rng, 60),
+                last_name=awkward(rng, 60),
+                email=f"p{rng.randrange(10**6)}@firma.example",
+            )
             enrolment = EnrolmentFactory(date=workshop, person=person)
             if workshop.status != WorkshopDate.Status.CANCELLED:
                 assert_same_file(
@@ -197,15 +207,23 @@ def test_feeds_downloads_and_invitations_say_what_icalendar_said(seed):
                 )
                 assert_same_file(
                     invitation(enrolment, "REQUEST"),
-                    reference_file("REQUEST", [workshop], online_link=True,
-                                   attendee=reference_attendee(enrolment, "REQUEST")),
+                    reference_file(
+                        "REQUEST",
+                        [workshop],
+                        online_link=True,
+                        attendee=reference_attendee(enrolment, "REQUEST"),
+                    ),
                 )
             Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.CANCELLED)
             enrolment.refresh_from_db()
             assert_same_file(
                 invitation(enrolment, "CANCEL"),
-                reference_file("CANCEL", [workshop], cancelled=True,
-                               attendee=reference_attendee(enrolment, "CANCEL")),
+                reference_file(
+                    "CANCEL",
+                    [workshop],
+                    cancelled=True,
+                    attendee=reference_attendee(enrolment, "CANCEL"),
+                ),
             )
 
 

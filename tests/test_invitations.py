@@ -108,9 +108,7 @@ def test_colleague_invited_by_email_signs_up_and_gets_the_role(
     assert invitee.get(link).status_code == 410
 
 
-def test_employee_without_login_gets_one_and_keeps_the_record(
-    admin, admin_client, mailoutbox
-):
+def test_employee_without_login_gets_one_and_keeps_the_record(admin, admin_client, mailoutbox):
     employee = PersonFactory(
         firm=admin.firm, first_name="Sören", last_name="Weiß", email="soeren@mueller.example"
     )
@@ -143,8 +141,8 @@ def test_existing_account_logs_in_and_accepts(client, admin):
     assert f'href="/konto/login/?next={link.replace("/", "%2F")}"' in page.content.decode()
 
     response = client.post(
-        "/konto/login/", {"login": "wechsel@mueller.example", "password": DEFAULT_PASSWORD,
-                          "next": link}
+        "/konto/login/",
+        {"login": "wechsel@mueller.example", "password": DEFAULT_PASSWORD, "next": link},
     )
     assert response.url == link
     assert "Einladung annehmen" in client.get(link).content.decode()
@@ -324,9 +322,7 @@ def test_person_without_email_or_with_login_is_not_invited(
 ):
     person = PersonFactory(firm=admin.firm, **person_kwargs)
 
-    response = admin_client.post(
-        reverse("members:invite_person", args=[person.pk]), follow=True
-    )
+    response = admin_client.post(reverse("members:invite_person", args=[person.pk]), follow=True)
 
     assert message in response.content.decode()
     assert not Invitation.objects.exists()

@@ -34,8 +34,11 @@ def test_the_walk_reaches_nearly_every_route():
 def test_no_url_but_the_allauth_login_signs_in_with_a_password(client):
     staff = UserFactory(staff=True, superuser=True, totp=True, email="buero@verbund.example")
     credentials = {
-        "login": staff.email, "username": staff.email, "email": staff.email,
-        "password": DEFAULT_PASSWORD, "next": "/admin/",
+        "login": staff.email,
+        "username": staff.email,
+        "email": staff.email,
+        "password": DEFAULT_PASSWORD,
+        "next": "/admin/",
     }
     routes, _unreachable = project_routes()
     signed_in, password_forms = [], []
@@ -61,18 +64,22 @@ def test_signed_in_staff_find_no_password_form_outside_allauth():
     client.force_login(staff)
     routes, _unreachable = project_routes()
     password_forms = [
-        path for path, module in routes
+        path
+        for path, module in routes
         if not is_allowed(module)
         and PASSWORD_INPUT.search(client.get(path).content.decode(errors="replace"))
     ]
     assert password_forms == []
 
 
-@pytest.mark.parametrize("path", [
-    "/_util/login/?next=/admin/pages/",
-    "/_util/authenticate_with_password/1/2/?next=/admin/pages/",
-    "/admin/login/?next=/admin/pages/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_util/login/?next=/admin/pages/",
+        "/_util/authenticate_with_password/1/2/?next=/admin/pages/",
+        "/admin/login/?next=/admin/pages/",
+    ],
+)
 def test_wagtail_and_admin_logins_lead_to_the_site_login(client, path):
     credentials = {"username": "a@b.example", "password": "geheim"}
     for response in (
@@ -90,9 +97,14 @@ def test_wagtail_and_admin_logins_lead_to_the_site_login(client, path):
 def test_staff_with_a_password_alone_never_reach_the_admin(client):
     staff = UserFactory(staff=True, superuser=True, totp=True, email="buero@verbund.example")
     for path in ("/_util/login/", "/admin/login/", "/konto/login/"):
-        client.post(path, {
-            "login": staff.email, "username": staff.email, "password": DEFAULT_PASSWORD,
-        })
+        client.post(
+            path,
+            {
+                "login": staff.email,
+                "username": staff.email,
+                "password": DEFAULT_PASSWORD,
+            },
+        )
         response = client.get("/admin/")
         assert response.status_code == 302 and response.url.startswith("/konto/login/")
 
@@ -105,9 +117,14 @@ def test_after_the_code_staff_land_where_they_were_going(client):
     assert response.redirect_chain[-1][0] == "/konto/login/?next=/admin/pages/"
     assert 'name="next" value="/admin/pages/"' in login_page
 
-    response = client.post("/konto/login/?next=/admin/pages/", {
-        "login": staff.email, "password": DEFAULT_PASSWORD, "next": "/admin/pages/",
-    })
+    response = client.post(
+        "/konto/login/?next=/admin/pages/",
+        {
+            "login": staff.email,
+            "password": DEFAULT_PASSWORD,
+            "next": "/admin/pages/",
+        },
+    )
     assert response.status_code == 302 and response.url == "/konto/2fa/authenticate/"
     response = client.post(response.url, {"code": totp_code(staff)})
 

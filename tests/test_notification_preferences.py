@@ -59,15 +59,19 @@ def test_the_page_speaks_english_when_chosen(client, settings):
     assert "Do you want to unsubscribe from these emails" in html
 
 
-@pytest.mark.parametrize("content_type", [
-    "application/x-www-form-urlencoded", "multipart/form-data; boundary=BoUnDaRy",
-])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=BoUnDaRy",
+    ],
+)
 def test_the_one_click_post_of_mail_programs_unsubscribes(client, content_type):
     user = UserFactory()
     body = "List-Unsubscribe=One-Click"
     if content_type.startswith("multipart"):
         body = (
-            "--BoUnDaRy\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n"
+            '--BoUnDaRy\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
             "One-Click\r\n--BoUnDaRy--\r\n"
         )
     client_without_csrf_exemption = client.__class__(enforce_csrf_checks=True)
@@ -83,8 +87,12 @@ def test_bad_tokens_and_other_methods_change_nothing(client):
     assert client.get(reverse("notifications:unsubscribe", args=["falsch"])).status_code == 404
     gone = unsubscribe_url(person_id=person.pk + 1000)
     assert client.get(gone).status_code == 404
-    assert client.post(gone, "List-Unsubscribe=One-Click",
-                       content_type="application/x-www-form-urlencoded").status_code == 404
+    assert (
+        client.post(
+            gone, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 404
+    )
     assert client.head(unsubscribe_url(person_id=person.pk)).status_code == 405
     assert client.put(unsubscribe_url(person_id=person.pk)).status_code == 405
     assert not Unsubscription.objects.exists()

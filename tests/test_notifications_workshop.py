@@ -112,9 +112,7 @@ def html_of(message):
 
 
 def calendar_parts(message):
-    return [
-        part for part in message.message().walk() if part.get_content_type() == "text/calendar"
-    ]
+    return [part for part in message.message().walk() if part.get_content_type() == "text/calendar"]
 
 
 def the_invitation(message, method):
@@ -158,8 +156,7 @@ def test_an_enrolment_that_rolls_back_leaves_no_email(firm, contact):
 
     with pytest.raises(EnrolmentError):
         # The second person finds no seat, so neither is enrolled.
-        enrol(date_id=date.pk, person_ids=[first.pk, second.pk], by_user=contact,
-              waitlist=False)
+        enrol(date_id=date.pk, person_ids=[first.pk, second.pk], by_user=contact, waitlist=False)
 
     assert not Enrolment.objects.exists()
     assert not Notification.objects.exists()
@@ -176,8 +173,9 @@ def test_an_enrolment_that_rolls_back_leaves_no_email(firm, contact):
 
 def test_confirmation_email_has_the_essentials_and_the_invitation(firm, contact):
     date = a_date(parts=2, online_url="https://meet.example.org/robotik")
-    person = PersonFactory(firm=firm, first_name="Jana", last_name="Schäfer",
-                           email="jana@firma.example")
+    person = PersonFactory(
+        firm=firm, first_name="Jana", last_name="Schäfer", email="jana@firma.example"
+    )
     [enrolment] = enrol(date_id=date.pk, person_ids=[person.pk], by_user=contact)
     row = the_row(enrolment, Kind.ENROLMENT_CONFIRMED)
 
@@ -236,8 +234,7 @@ def test_confirmation_for_a_cancelled_seat_is_not_sent_with_an_invitation(firm, 
 
 def test_english_for_an_account_in_english(firm, contact):
     date = a_date()
-    person = PersonFactory(firm=firm, with_account=True, first_name="Aylin",
-                           last_name="Öztürk")
+    person = PersonFactory(firm=firm, with_account=True, first_name="Aylin", last_name="Öztürk")
     person.user.language = "en"
     person.user.save()
     [enrolment] = enrol(date_id=date.pk, person_ids=[person.pk], by_user=contact)
@@ -272,8 +269,11 @@ def test_waitlisted_person_learns_the_position_and_gets_no_invitation(firm, cont
     date = a_date(capacity=1)
     people = [PersonFactory(firm=firm) for _ in range(3)]
     enrolments = enrol(date_id=date.pk, person_ids=[p.pk for p in people], by_user=contact)
-    assert [e.status for e in enrolments] == [Status.CONFIRMED, Status.WAITLISTED,
-                                              Status.WAITLISTED]
+    assert [e.status for e in enrolments] == [
+        Status.CONFIRMED,
+        Status.WAITLISTED,
+        Status.WAITLISTED,
+    ]
     assert not rows_of(enrolments[2], Kind.ENROLMENT_CONFIRMED)
 
     state, message = send(the_row(enrolments[2], Kind.WAITLISTED))
@@ -298,9 +298,7 @@ def test_offer_email_names_the_deadline_and_where_to_answer(firm, contact):
     assert waiting.status == Status.OFFERED
     state, message = send(the_row(waiting, Kind.WAITLIST_OFFER))
     assert state == State.SENT
-    assert message.subject == (
-        "Ein Platz ist frei geworden: Einstieg in die Robotik & Automation"
-    )
+    assert message.subject == ("Ein Platz ist frei geworden: Einstieg in die Robotik & Automation")
     # NOW + 48 hours: Wednesday 06.01.2027, 10:00 in Berlin.
     assert "bis Mi., 06.01.2027, 10:00 Uhr an oder lehnen Sie ihn ab" in message.body
     accept_link = re.search(r"Platz annehmen: (\S+)", message.body).group(1)
@@ -385,8 +383,7 @@ def test_leaving_the_waiting_list_sends_no_calendar_cancellation(firm, contact):
 
 def test_staff_cancelling_says_the_office_did_it(firm, staff):
     date = a_date()
-    enrolment = enrol(date_id=date.pk, person_ids=[PersonFactory(firm=firm).pk],
-                      by_user=staff)[0]
+    enrolment = enrol(date_id=date.pk, person_ids=[PersonFactory(firm=firm).pk], by_user=staff)[0]
 
     cancel(enrolment_id=enrolment.pk, by_user=staff, reason="Krank gemeldet")
 
@@ -449,8 +446,7 @@ def test_a_reschedule_in_the_admin_writes_the_update(client, firm, contact):
     assert "Technologiezentrum, Neue Straße 1, 72764 Reutlingen" in message.body
 
 
-def test_a_cancelled_date_tells_everyone_active_and_cancels_calendar_entries(firm, contact,
-                                                                             staff):
+def test_a_cancelled_date_tells_everyone_active_and_cancels_calendar_entries(firm, contact, staff):
     date = a_date(capacity=1)
     first, second = PersonFactory(firm=firm), PersonFactory(firm=firm)
     seat, waiting = enrol(date_id=date.pk, person_ids=[first.pk, second.pk], by_user=contact)

@@ -36,9 +36,13 @@ def funding_programme(title="Bildungsprämie"):
         index = FundingProgrammeIndexPage(title="Förderprogramme", slug="foerderung")
         home_page().add_child(instance=index)
     programme = FundingProgrammePage(
-        title=title, teaser="Zuschuss zu Weiterbildungskosten.",
-        benefit_summary="50 % der Kurskosten", applicant="Beschäftigte",
-        legal_source="Richtlinie", valid_from=date(2024, 1, 1), checked_on=date(2026, 1, 1),
+        title=title,
+        teaser="Zuschuss zu Weiterbildungskosten.",
+        benefit_summary="50 % der Kurskosten",
+        applicant="Beschäftigte",
+        legal_source="Richtlinie",
+        valid_from=date(2024, 1, 1),
+        checked_on=date(2026, 1, 1),
     )
     index.add_child(instance=programme)
     return programme
@@ -53,17 +57,23 @@ def catalogue():
     reutlingen = DistrictFactory(name="Landkreis Reutlingen", slug="reutlingen")
     tuebingen = DistrictFactory(name="Landkreis Tübingen", slug="tuebingen")
     cobots = WorkshopSeriesPageFactory(
-        title="Cobots in der Montage", topic=robotik, format=WorkshopSeriesPage.Format.PRESENCE,
+        title="Cobots in der Montage",
+        topic=robotik,
+        format=WorkshopSeriesPage.Format.PRESENCE,
         teaser="Kollaborierende Roboter sicher einsetzen.",
     )
     online = WorkshopSeriesPageFactory(
-        title="Roboter programmieren online", topic=robotik,
-        format=WorkshopSeriesPage.Format.ONLINE, price_member=Decimal("120.00"),
+        title="Roboter programmieren online",
+        topic=robotik,
+        format=WorkshopSeriesPage.Format.ONLINE,
+        price_member=Decimal("120.00"),
         teaser="Programmieren am Simulator.",
     )
     hybrid = WorkshopSeriesPageFactory(
-        title="Additive Fertigung im Betrieb", topic=druck,
-        format=WorkshopSeriesPage.Format.HYBRID, teaser="Vom Modell zum Bauteil.",
+        title="Additive Fertigung im Betrieb",
+        topic=druck,
+        format=WorkshopSeriesPage.Format.HYBRID,
+        teaser="Vom Modell zum Bauteil.",
     )
     hybrid.funding_programmes.set([funding_programme()])
     hybrid.save()
@@ -72,14 +82,22 @@ def catalogue():
             series=cobots, starts_at=in_days(10), district=reutlingen, venue_city="Reutlingen"
         ),
         "cobots_tuebingen_full": WorkshopDateFactory(
-            series=cobots, starts_at=in_days(20), district=tuebingen, capacity=1,
+            series=cobots,
+            starts_at=in_days(20),
+            district=tuebingen,
+            capacity=1,
             venue_city="Tübingen",
         ),
         "online": WorkshopDateFactory(
-            series=online, starts_at=in_days(15), venue_name="", venue_city="",
+            series=online,
+            starts_at=in_days(15),
+            venue_name="",
+            venue_city="",
         ),
         "hybrid_later": WorkshopDateFactory(
-            series=hybrid, starts_at=in_days(60), district=reutlingen,
+            series=hybrid,
+            starts_at=in_days(60),
+            district=reutlingen,
         ),
     }
     EnrolmentFactory(date=dates["cobots_tuebingen_full"])
@@ -223,15 +241,30 @@ def test_the_form_works_as_a_plain_get_form(client, catalogue):
     form = re.search(r'<form class="finder-form"[^>]*>', html).group(0)
     assert 'method="get"' in form
     assert 'action="/angebote/"' in form
-    for name in ("q", "topic", "district", "format", "date_from", "date_to", "free_only",
-                 "member_free", "funding"):
+    for name in (
+        "q",
+        "topic",
+        "district",
+        "format",
+        "date_from",
+        "date_to",
+        "free_only",
+        "member_free",
+        "funding",
+    ):
         assert f'name="{name}"' in html
     for name in ("q", "topic", "district", "date_from", "date_to", "free_only"):
         assert f'for="id_{name}"' in html
     assert "<legend" in html
     # A browser sends every field, the empty ones included.
-    everything = {"q": "", "topic": "", "format": "", "date_from": "", "date_to": "",
-                  "district": ""}
+    everything = {
+        "q": "",
+        "topic": "",
+        "format": "",
+        "date_from": "",
+        "date_to": "",
+        "district": "",
+    }
     assert len(page_ids(client, everything)) == 4
     assert len(page_ids(client, {**everything, "topic": "robotik", "free_only": "on"})) == 2
 
@@ -271,8 +304,9 @@ def test_a_reversed_date_range_is_a_clear_message_not_a_500(client, catalogue):
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
     assert message in summary
     assert 'href="#id_date_to"' in summary
-    assert f'id="id_date_to_error"><p><span class="visually-hidden">Fehler: </span>{message}' \
-        in html
+    assert (
+        f'id="id_date_to_error"><p><span class="visually-hidden">Fehler: </span>{message}' in html
+    )
     assert page_ids(client, params) == []
     # The API has no form to show a message in: the range simply holds nothing.
     assert client.get(API, params).json()["count"] == 0
@@ -281,17 +315,19 @@ def test_a_reversed_date_range_is_a_clear_message_not_a_500(client, catalogue):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"date_from": "0001-01-01"}, ["cobots_reutlingen", "online", "cobots_tuebingen_full",
-                                       "hybrid_later"]),
-        ({"date_to": "9999-12-31"}, ["cobots_reutlingen", "online", "cobots_tuebingen_full",
-                                     "hybrid_later"]),
+        (
+            {"date_from": "0001-01-01"},
+            ["cobots_reutlingen", "online", "cobots_tuebingen_full", "hybrid_later"],
+        ),
+        (
+            {"date_to": "9999-12-31"},
+            ["cobots_reutlingen", "online", "cobots_tuebingen_full", "hybrid_later"],
+        ),
         ({"date_from": "9999-12-31"}, []),
         ({"date_from": "0001-01-01", "date_to": "0001-01-01"}, []),
     ],
 )
-def test_the_first_and_last_day_of_the_calendar_are_no_error(
-    client, catalogue, params, expected
-):
+def test_the_first_and_last_day_of_the_calendar_are_no_error(client, catalogue, params, expected):
     wanted = [catalogue[name].pk for name in expected]
     assert page_ids(client, params) == wanted
     assert api_ids(client, params) == wanted
@@ -315,8 +351,17 @@ def test_unknown_slugs_give_a_message_and_no_dates(client, catalogue):
 
 @pytest.mark.parametrize(
     "query",
-    ["x" * 10_000, 'Robotik" OR (', "*", "NEAR(a b)", "-", "'; DROP TABLE x; --",
-     "Ünïcödé ß €", " " * 50, "Tab\tund Zeilen\numbruch"],
+    [
+        "x" * 10_000,
+        'Robotik" OR (',
+        "*",
+        "NEAR(a b)",
+        "-",
+        "'; DROP TABLE x; --",
+        "Ünïcödé ß €",
+        " " * 50,
+        "Tab\tund Zeilen\numbruch",
+    ],
 )
 def test_awkward_search_texts_are_no_error(client, catalogue, query):
     assert client.get(FINDER, {"q": query}).status_code == 200
@@ -349,7 +394,8 @@ def body_with(words):
 
 def test_full_text_finds_a_word_in_the_series_description(client):
     series = WorkshopSeriesPageFactory(
-        title="Automatisierung kompakt", teaser="Ein Tag Praxis.",
+        title="Automatisierung kompakt",
+        teaser="Ein Tag Praxis.",
         body=body_with("Wir üben an einem Schweißroboter mit Drehkipptisch."),
     )
     hit = WorkshopDateFactory(series=series)
@@ -363,7 +409,8 @@ def test_full_text_finds_a_word_in_the_series_description(client):
 @pytest.mark.services
 def test_full_text_on_postgresql_uses_its_text_search(client, require_postgres):
     series = WorkshopSeriesPageFactory(
-        title="Automatisierung kompakt", teaser="Ein Tag Praxis.",
+        title="Automatisierung kompakt",
+        teaser="Ein Tag Praxis.",
         body=body_with("Greifer und Sensoren für die Montage auswählen."),
     )
     hit = WorkshopDateFactory(series=series)
@@ -393,8 +440,9 @@ def test_queries_per_request_do_not_grow_with_the_results(
     district = DistrictFactory(slug="reutlingen")
     series = WorkshopSeriesPageFactory(topic=topic)
     for i in range(size):
-        offer = WorkshopDateFactory(series=series, parts=2, district=district,
-                                    starts_at=in_days(3 + i))
+        offer = WorkshopDateFactory(
+            series=series, parts=2, district=district, starts_at=in_days(3 + i)
+        )
         EnrolmentFactory(date=offer)
     params = {"q": "Robotik", "district": "reutlingen", "free_only": "true"}
     client.get(FINDER, params)  # warms the cache of site root paths

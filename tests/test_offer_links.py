@@ -28,9 +28,7 @@ def offer(settings):
     date = WorkshopDateFactory(capacity=1, offer_hours=48)
     first = PersonFactory(firm=firm)
     waiting_person = PersonFactory(firm=firm, user=None)
-    seat, waiting = enrol(
-        date_id=date.pk, person_ids=[first.pk, waiting_person.pk], by_user=admin
-    )
+    seat, waiting = enrol(date_id=date.pk, person_ids=[first.pk, waiting_person.pk], by_user=admin)
     cancel(enrolment_id=seat.pk, by_user=admin)
     waiting.refresh_from_db()
     assert waiting.status == Status.OFFERED

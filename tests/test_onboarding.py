@@ -165,9 +165,7 @@ def test_approve_creates_admin_person_and_invitation(
 ):
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(
-            f"{REVIEW_URL}{application.pk}/", {"action": "approve"}
-        )
+        response = staff_client.post(f"{REVIEW_URL}{application.pk}/", {"action": "approve"})
 
     assert response.status_code == 302
     firm = Firm.objects.get()
@@ -192,8 +190,7 @@ def test_approve_creates_admin_person_and_invitation(
     assert ModelLogEntry.objects.filter(action="verbund.firm.approved").count() == 1
 
     # Deciding twice is refused and changes nothing.
-    again = staff_client.post(f"{REVIEW_URL}{application.pk}/", {"action": "approve"},
-                              follow=True)
+    again = staff_client.post(f"{REVIEW_URL}{application.pk}/", {"action": "approve"}, follow=True)
     assert "bereits entschieden" in again.content.decode()
     assert Person.objects.count() == 1
 
@@ -201,7 +198,10 @@ def test_approve_creates_admin_person_and_invitation(
 def test_approve_reuses_a_person_already_recorded_for_the_contact(staff_client, application):
     firm = application.firm
     existing = Person.objects.create(
-        firm=firm, first_name="Jürgen", last_name="Weiß", role=Person.Role.CONTACT,
+        firm=firm,
+        first_name="Jürgen",
+        last_name="Weiß",
+        role=Person.Role.CONTACT,
         email="J.Weiss@schaefer-zerspanung.example",
     )
 
@@ -278,5 +278,7 @@ def firm_details(response):
     from bs4 import BeautifulSoup
 
     facts = BeautifulSoup(response.content, "html.parser").select_one("main dl")
-    return {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(strip=True)
-            for dt in facts.select("dt")}
+    return {
+        dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(strip=True)
+        for dt in facts.select("dt")
+    }

@@ -55,10 +55,16 @@ def queue(tmp_path):
 
 
 def message_row(address="k.berger@firma.example", subject="Ihr Zugang", **kwargs):
-    message = EmailMessage(subject=subject, body="Guten Tag,\n\nIhr Zugang ist bereit.\n",
-                           to=[address])
-    return outbox.notify(Kind.MESSAGE, email=address, key=f"message|{uuid.uuid4().hex}",
-                         context={"message": serialize_message(message)}, **kwargs)
+    message = EmailMessage(
+        subject=subject, body="Guten Tag,\n\nIhr Zugang ist bereit.\n", to=[address]
+    )
+    return outbox.notify(
+        Kind.MESSAGE,
+        email=address,
+        key=f"message|{uuid.uuid4().hex}",
+        context={"message": serialize_message(message)},
+        **kwargs,
+    )
 
 
 @pytest.mark.django_db
@@ -77,8 +83,11 @@ def test_second_notify_for_the_same_event_adds_nothing(queue, django_capture_on_
 @pytest.mark.django_db
 def test_rows_vanish_with_a_rolled_back_change(queue, django_capture_on_commit_callbacks):
     person = PersonFactory()
-    with (django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError),
-          transaction.atomic()):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         outbox.notify(Kind.REMINDER, person=person, about=person.firm, version="x")
         raise RuntimeError("the change fails")
     assert not Notification.objects.exists()
@@ -155,10 +164,11 @@ def test_deliver_sends_once_and_marks_sent(queue, smtp_sink):
 
 
 @pytest.mark.django_db
-def test_queued_email_backend_writes_one_row_per_message(queue,
-                                                         django_capture_on_commit_callbacks):
-    messages = [EmailMessage("Willkommen", "Hallo", to=["a@firma.example"]),
-                EmailMessage("Ohne Empfänger", "niemand")]
+def test_queued_email_backend_writes_one_row_per_message(queue, django_capture_on_commit_callbacks):
+    messages = [
+        EmailMessage("Willkommen", "Hallo", to=["a@firma.example"]),
+        EmailMessage("Ohne Empfänger", "niemand"),
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         assert QueuedEmailBackend().send_messages(messages) == 1
     row = Notification.objects.get()
@@ -170,8 +180,11 @@ def test_queued_email_backend_writes_one_row_per_message(queue,
 def test_smtp_down_for_ten_minutes_delays_the_mail_and_sends_it_once(queue, settings):
     """Attempts back off 1, 2, 4, 8 minutes; the first attempt after the server is back
     sends the message, exactly once."""
-    settings.VERBUND_OUTBOX = {**settings.VERBUND_OUTBOX, "RETRY_FIRST_SECONDS": 60,
-                               "MAX_ATTEMPTS": 8}
+    settings.VERBUND_OUTBOX = {
+        **settings.VERBUND_OUTBOX,
+        "RETRY_FIRST_SECONDS": 60,
+        "MAX_ATTEMPTS": 8,
+    }
     down_sink = SmtpSink(port=free_port())  # not started: the port refuses connections
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -212,8 +225,7 @@ def test_undeliverable_address_fails_after_the_last_attempt(queue, settings):
         with time_machine.travel(timezone.now(), tick=False) as clock:
             while Notification.objects.get(pk=bad.pk).state == State.PENDING:
                 assert attempts < 8, "retries must end"
-                assert outbox.deliver(bad.pk, sink.connection()) in (State.PENDING,
-                                                                     State.FAILED)
+                assert outbox.deliver(bad.pk, sink.connection()) in (State.PENDING, State.FAILED)
                 attempts += 1
                 clock.move_to(Notification.objects.get(pk=bad.pk).due_at)
             clock.shift(timedelta(days=2))
@@ -256,8 +268,9 @@ def test_send_again_leaves_pending_rows_as_they_are(queue, smtp_sink):
 
 @pytest.mark.django_db
 def test_a_template_error_fails_that_row_only(queue, smtp_sink, monkeypatch):
-    monkeypatch.setitem(render.REGISTRY, "broken_kind",
-                        render.KindSpec(build_context=lambda row: {"x": 1}))
+    monkeypatch.setitem(
+        render.REGISTRY, "broken_kind", render.KindSpec(build_context=lambda row: {"x": 1})
+    )
     person = PersonFactory(email="m.weber@firma.example")
     broken = outbox.notify("broken_kind", person=person, about=person.firm)
     fine = message_row()
@@ -276,8 +289,15 @@ def test_a_template_error_fails_that_row_only(queue, smtp_sink, monkeypatch):
 def test_an_erased_person_gets_nothing(queue, smtp_sink):
     staff = UserFactory(is_staff=True)
     person = PersonFactory(email="m.weber@firma.example", user=UserFactory())
-    row = outbox.notify(Kind.MESSAGE, person=person, context={"message": serialize_message(
-        EmailMessage("Erinnerung", "Bis morgen", to=[person.email]))})
+    row = outbox.notify(
+        Kind.MESSAGE,
+        person=person,
+        context={
+            "message": serialize_message(
+                EmailMessage("Erinnerung", "Bis morgen", to=[person.email])
+            )
+        },
+    )
     erase_person(person, staff)
     # The erasure cancelled the pending row; delivering it finds nothing to do.
     assert outbox.deliver(row.pk, smtp_sink.connection()) is None

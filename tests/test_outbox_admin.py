@@ -30,8 +30,9 @@ def staff(client):
 def row(kind=Kind.REMINDER, state=State.PENDING, error="", **kwargs):
     enrolment = EnrolmentFactory()
     created = outbox.notify(kind, person=enrolment.person, about=enrolment, **kwargs)
-    Notification.objects.filter(pk=created.pk).update(state=state, last_error=error,
-                                                      attempts=8 if error else 0)
+    Notification.objects.filter(pk=created.pk).update(
+        state=state, last_error=error, attempts=8 if error else 0
+    )
     created.refresh_from_db()
     return created
 
@@ -89,8 +90,7 @@ def test_a_sent_row_is_not_sent_again(staff):
 
 def test_rows_cannot_be_added_edited_or_deleted(staff):
     pending = row()
-    for url in (f"{LISTING}new/", f"{LISTING}edit/{pending.pk}/",
-                f"{LISTING}delete/{pending.pk}/"):
+    for url in (f"{LISTING}new/", f"{LISTING}edit/{pending.pk}/", f"{LISTING}delete/{pending.pk}/"):
         assert staff.get(url).status_code in (302, 403), url
     assert staff.post(f"{LISTING}delete/{pending.pk}/").status_code in (302, 403)
     assert Notification.objects.filter(pk=pending.pk).exists()

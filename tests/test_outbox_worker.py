@@ -62,8 +62,7 @@ def queue_name():
 @pytest.fixture
 def on_broker(broker_url, queue_name):
     """This process publishes to the test's queue on Redis."""
-    with use_broker(celery_app, broker_url, {"visibility_timeout": 3600},
-                    default_queue=queue_name):
+    with use_broker(celery_app, broker_url, {"visibility_timeout": 3600}, default_queue=queue_name):
         yield
 
 
@@ -73,8 +72,12 @@ def start_worker(tmp_path, require_postgres, broker_url, queue_name):
 
     def start(sink, **options):
         env = settings_free_env(
-            tmp_path, DEBUG="1", DATABASE_URL=database_url(connection.settings_dict),
-            REDIS_URL=broker_url, EMAIL_URL=sink.url, CONN_MAX_AGE="0",
+            tmp_path,
+            DEBUG="1",
+            DATABASE_URL=database_url(connection.settings_dict),
+            REDIS_URL=broker_url,
+            EMAIL_URL=sink.url,
+            CONN_MAX_AGE="0",
         )
         worker = CeleryWorker(env, queue_name, tmp_path / f"worker{len(workers)}.log", **options)
         workers.append(worker)
@@ -96,24 +99,38 @@ def calendar_part(message):
     return parts[0].get_content()
 
 
-def test_worker_delivers_each_email_once_with_its_calendar_part(settings, smtp_sink, on_broker,
-                                                                start_worker):
+def test_worker_delivers_each_email_once_with_its_calendar_part(
+    settings, smtp_sink, on_broker, start_worker
+):
     settings.EMAIL_BACKEND = "tasks.mail.QueuedEmailBackend"  # as in production
     firm, admin = firm_with_admin()
-    person = PersonFactory(firm=firm, first_name="Jana", last_name="Müller",
-                           email="j.mueller@firma.example")
+    person = PersonFactory(
+        firm=firm, first_name="Jana", last_name="Müller", email="j.mueller@firma.example"
+    )
     date = WorkshopDateFactory(series__title="Schweißen für Einsteiger")
     [enrolment] = enrol(date_id=date.pk, person_ids=[person.pk], by_user=admin)
     assert enrolment.status == Enrolment.Status.CONFIRMED
-    send_mail("Ihr Zugang zum Verbund", "Guten Tag,\n\nIhr Zugang ist bereit.\n", None,
-              ["k.berger@firma.example"])
+    send_mail(
+        "Ihr Zugang zum Verbund",
+        "Guten Tag,\n\nIhr Zugang ist bereit.\n",
+        None,
+        ["k.berger@firma.example"],
+    )
 
     worker = start_worker(smtp_sink)
-    wait_until(lambda: len(smtp_sink.received()) >= 2, timeout=TIMEOUT, worker=worker,
-               message="two emails")
-    wait_until(lambda: not Notification.objects.filter(state=State.PENDING,
-                                                       due_at__lte=timezone.now()).exists(),
-               timeout=TIMEOUT, worker=worker, message="rows marked sent")
+    wait_until(
+        lambda: len(smtp_sink.received()) >= 2, timeout=TIMEOUT, worker=worker, message="two emails"
+    )
+    wait_until(
+        lambda: (
+            not Notification.objects.filter(
+                state=State.PENDING, due_at__lte=timezone.now()
+            ).exists()
+        ),
+        timeout=TIMEOUT,
+        worker=worker,
+        message="rows marked sent",
+    )
 
     confirmation = Notification.objects.get(kind=Kind.ENROLMENT_CONFIRMED)
     account = Notification.objects.get(kind=Kind.MESSAGE)
@@ -134,26 +151,31 @@ def test_worker_delivers_each_email_once_with_its_calendar_part(settings, smtp_s
     assert "Ihr Zugang ist bereit." in account_mail.get_content()
 
 
-def test_a_killed_worker_loses_no_reminder_and_sends_none_twice(tmp_path, settings, on_broker,
-                                                                 start_worker):
+def test_a_killed_worker_loses_no_reminder_and_sends_none_twice(
+    tmp_path, settings, on_broker, start_worker
+):
     """200 due reminders; the worker is killed while the SMTP server holds the 61st
     message unanswered. A new worker and the sweeper deliver every reminder exactly once."""
     settings.VERBUND_OUTBOX = {**settings.VERBUND_OUTBOX, "REENQUEUE_AFTER_SECONDS": 0}
     firm, _admin = firm_with_admin()
     date = WorkshopDateFactory(capacity=200)
     people = Person.objects.bulk_create(
-        Person(firm=firm, first_name="Person", last_name=str(n),
-               email=f"teilnehmer{n}@firma.example")
+        Person(
+            firm=firm, first_name="Person", last_name=str(n), email=f"teilnehmer{n}@firma.example"
+        )
         for n in range(200)
     )
     enrolments = Enrolment.objects.bulk_create(
-        Enrolment(date=date, person=person, status=Enrolment.Status.CONFIRMED)
-        for person in people
+        Enrolment(date=date, person=person, status=Enrolment.Status.CONFIRMED) for person in people
     )
     with transaction.atomic():
         rows = [
-            outbox.notify(Kind.REMINDER, person=enrolment.person, about=enrolment,
-                          version=f"1d-s{date.sequence}")
+            outbox.notify(
+                Kind.REMINDER,
+                person=enrolment.person,
+                about=enrolment,
+                version=f"1d-s{date.sequence}",
+            )
             for enrolment in enrolments
         ]
     assert Notification.objects.filter(kind=Kind.REMINDER, state=State.PENDING).count() == 200
@@ -179,10 +201,18 @@ def test_a_killed_worker_loses_no_reminder_and_sends_none_twice(tmp_path, settin
         # The dead worker's unacknowledged task would come back only after Redis's
         # visibility timeout (an hour); the sweeper hands the row over again now.
         outbox.sweep()
-        wait_until(lambda: len(sink.received()) >= 200, timeout=TIMEOUT, worker=second_worker,
-                   message="200 reminders")
-        wait_until(lambda: Notification.objects.filter(state=State.SENT).count() == 200,
-                   timeout=TIMEOUT, worker=second_worker, message="200 rows sent")
+        wait_until(
+            lambda: len(sink.received()) >= 200,
+            timeout=TIMEOUT,
+            worker=second_worker,
+            message="200 reminders",
+        )
+        wait_until(
+            lambda: Notification.objects.filter(state=State.SENT).count() == 200,
+            timeout=TIMEOUT,
+            worker=second_worker,
+            message="200 rows sent",
+        )
         outbox.sweep()  # nothing is left to send: no duplicate either
         second_worker.stop()
     finally:
@@ -195,14 +225,16 @@ def test_a_killed_worker_loses_no_reminder_and_sends_none_twice(tmp_path, settin
     assert arrivals.count(killed) == 2, "the interrupted reminder was sent again, once"
 
 
-def test_enrolment_succeeds_while_the_broker_is_down_and_mails_after(smtp_sink, broker_url,
-                                                                     queue_name, start_worker):
+def test_enrolment_succeeds_while_the_broker_is_down_and_mails_after(
+    smtp_sink, broker_url, queue_name, start_worker
+):
     firm, admin = firm_with_admin()
     person = PersonFactory(firm=firm, email="a.schulz@firma.example")
     date = WorkshopDateFactory(series__title="Robotik kompakt")
     dead_broker = f"redis://127.0.0.1:{free_port()}/{REDIS_DB}"
-    with use_broker(celery_app, dead_broker, {"visibility_timeout": 3600},
-                    default_queue=queue_name):
+    with use_broker(
+        celery_app, dead_broker, {"visibility_timeout": 3600}, default_queue=queue_name
+    ):
         [enrolment] = enrol(date_id=date.pk, person_ids=[person.pk], by_user=admin)
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.CONFIRMED
@@ -210,11 +242,14 @@ def test_enrolment_succeeds_while_the_broker_is_down_and_mails_after(smtp_sink, 
     assert row.state == State.PENDING and row.enqueued_at is None
 
     worker = start_worker(smtp_sink)
-    with use_broker(celery_app, broker_url, {"visibility_timeout": 3600},
-                    default_queue=queue_name):
+    with use_broker(celery_app, broker_url, {"visibility_timeout": 3600}, default_queue=queue_name):
         assert outbox.sweep() == 1  # what the beat schedule does every minute
-    wait_until(lambda: Notification.objects.filter(pk=row.pk, state=State.SENT).exists(),
-               timeout=TIMEOUT, worker=worker, message="the confirmation")
+    wait_until(
+        lambda: Notification.objects.filter(pk=row.pk, state=State.SENT).exists(),
+        timeout=TIMEOUT,
+        worker=worker,
+        message="the confirmation",
+    )
     [mail] = smtp_sink.received()
     assert mail["To"] == "a.schulz@firma.example"
     assert mail["X-Verbund-Notification"] == str(row.pk)

@@ -44,9 +44,19 @@ from tests.factories import (
 )
 
 ALL_TYPES = [
-    HomePage, StandardPage, WorkshopSeriesIndexPage, WorkshopSeriesPage, TopicIndexPage,
-    TopicPage, FundingProgrammeIndexPage, FundingProgrammePage, ContactPointIndexPage,
-    ContactPointPage, NewsIndexPage, NewsPage, SignLanguagePage,
+    HomePage,
+    StandardPage,
+    WorkshopSeriesIndexPage,
+    WorkshopSeriesPage,
+    TopicIndexPage,
+    TopicPage,
+    FundingProgrammeIndexPage,
+    FundingProgrammePage,
+    ContactPointIndexPage,
+    ContactPointPage,
+    NewsIndexPage,
+    NewsPage,
+    SignLanguagePage,
 ]
 
 
@@ -73,17 +83,25 @@ class PageTypesTestCase(WagtailPageTestCase):
         cls.home = home_page()
         cls.topic = TopicFactory(name="Robotik", slug="robotik")
         cls.standard = add(cls.home, StandardPage(title="Impressum", slug="impressum"))
-        cls.series_index = add(cls.home, WorkshopSeriesIndexPage(title="Workshops",
-                                                                 slug="workshops"))
-        cls.funding_index = add(cls.home, FundingProgrammeIndexPage(title="Förderung",
-                                                                    slug="foerderung"))
+        cls.series_index = add(
+            cls.home, WorkshopSeriesIndexPage(title="Workshops", slug="workshops")
+        )
+        cls.funding_index = add(
+            cls.home, FundingProgrammeIndexPage(title="Förderung", slug="foerderung")
+        )
         cls.programme = FundingProgrammePage(
-            title="Qualifizierung von Beschäftigten (§ 82 SGB III)", slug="sgb-iii-82",
+            title="Qualifizierung von Beschäftigten (§ 82 SGB III)",
+            slug="sgb-iii-82",
             teaser="Förderung längerer Weiterbildungen.",
-            benefit_summary="bis zu 100 % der Lehrgangskosten", applicant="der Arbeitgeber",
-            min_duration=Decimal("120"), min_duration_exclusive=True, approval_required="both",
-            federal_states=["BW", "BY"], legal_source="§ 82 SGB III",
-            valid_from=date(2024, 4, 1), checked_on=date(2026, 11, 16),
+            benefit_summary="bis zu 100 % der Lehrgangskosten",
+            applicant="der Arbeitgeber",
+            min_duration=Decimal("120"),
+            min_duration_exclusive=True,
+            approval_required="both",
+            federal_states=["BW", "BY"],
+            legal_source="§ 82 SGB III",
+            valid_from=date(2024, 4, 1),
+            checked_on=date(2026, 11, 16),
         )
         cls.programme.rates = [
             FundingRate(min_employees=0, max_employees=49, course_cost_percent=100),
@@ -91,34 +109,56 @@ class PageTypesTestCase(WagtailPageTestCase):
         ]
         add(cls.funding_index, cls.programme)
         cls.series = WorkshopSeriesPage(
-            title="Einstieg in die Robotik", slug="robotik-einstieg", teaser="Cobots.",
-            topic=cls.topic, target_group="Fachkräfte", duration_hours=Decimal("7.5"),
+            title="Einstieg in die Robotik",
+            slug="robotik-einstieg",
+            teaser="Cobots.",
+            topic=cls.topic,
+            target_group="Fachkräfte",
+            duration_hours=Decimal("7.5"),
         )
         cls.series.funding_programmes = [cls.programme]
         add(cls.series_index, cls.series)
         cls.topic_index = add(cls.home, TopicIndexPage(title="Themen", slug="themen"))
-        cls.topic_page = add(cls.topic_index, TopicPage(
-            title="Robotik", slug="robotik", topic=cls.topic, intro="Roboter für KMU."
-        ))
-        cls.contact_index = add(cls.home, ContactPointIndexPage(title="Anlaufstellen",
-                                                                slug="anlaufstellen"))
-        cls.contact_point = add(cls.contact_index, ContactPointPage(
-            title="IHK Esslingen", slug="ihk-esslingen", organisation="IHK",
-            street="Fabrikstraße 1", postal_code="73728", city="Esslingen",
-            district=DistrictFactory(),
-        ))
+        cls.topic_page = add(
+            cls.topic_index,
+            TopicPage(title="Robotik", slug="robotik", topic=cls.topic, intro="Roboter für KMU."),
+        )
+        cls.contact_index = add(
+            cls.home, ContactPointIndexPage(title="Anlaufstellen", slug="anlaufstellen")
+        )
+        cls.contact_point = add(
+            cls.contact_index,
+            ContactPointPage(
+                title="IHK Esslingen",
+                slug="ihk-esslingen",
+                organisation="IHK",
+                street="Fabrikstraße 1",
+                postal_code="73728",
+                city="Esslingen",
+                district=DistrictFactory(),
+            ),
+        )
         cls.news_index = add(cls.home, NewsIndexPage(title="Aktuelles", slug="aktuelles"))
-        cls.news = add(cls.news_index, NewsPage(
-            title="Förder-Check online", slug="foerder-check-online", date=date(2026, 11, 18),
-            teaser="Welche Förderung passt?",
-        ))
-        cls.sign_language = add(cls.home, SignLanguagePage(
-            title="Gebärdensprache", slug="gebaerdensprache",
-            video=media.ensure_document("Video", media.SIGN_VIDEO_MP4),
-            captions=media.ensure_document("Untertitel", media.SIGN_CAPTIONS),
-            supplied_by="Das Video stellt die Koordinierungsstelle bereit.",
-            transcript="<p>Willkommen.</p>",
-        ))
+        cls.news = add(
+            cls.news_index,
+            NewsPage(
+                title="Förder-Check online",
+                slug="foerder-check-online",
+                date=date(2026, 11, 18),
+                teaser="Welche Förderung passt?",
+            ),
+        )
+        cls.sign_language = add(
+            cls.home,
+            SignLanguagePage(
+                title="Gebärdensprache",
+                slug="gebaerdensprache",
+                video=media.ensure_document("Video", media.SIGN_VIDEO_MP4),
+                captions=media.ensure_document("Untertitel", media.SIGN_CAPTIONS),
+                supplied_by="Das Video stellt die Koordinierungsstelle bereit.",
+                transcript="<p>Willkommen.</p>",
+            ),
+        )
         Group.objects.get_or_create(name=ADVISOR_GROUP)
         WorkshopDateFactory(series=cls.series)
 
@@ -136,21 +176,45 @@ class PageTypesTestCase(WagtailPageTestCase):
 
     def pages(self):
         return [
-            self.home, self.standard, self.series_index, self.series, self.topic_index,
-            self.topic_page, self.funding_index, self.programme, self.contact_index,
-            self.contact_point, self.news_index, self.news, self.sign_language,
+            self.home,
+            self.standard,
+            self.series_index,
+            self.series,
+            self.topic_index,
+            self.topic_page,
+            self.funding_index,
+            self.programme,
+            self.contact_index,
+            self.contact_point,
+            self.news_index,
+            self.news,
+            self.sign_language,
         ]
 
     # --- Which page may live where ---------------------------------------------------------
 
     def test_home_holds_the_sections_and_nothing_else(self):
-        self.assertAllowedSubpageTypes(HomePage, {
-            StandardPage, WorkshopSeriesIndexPage, TopicIndexPage, FundingProgrammeIndexPage,
-            ContactPointIndexPage, NewsIndexPage, SignLanguagePage,
-        })
+        self.assertAllowedSubpageTypes(
+            HomePage,
+            {
+                StandardPage,
+                WorkshopSeriesIndexPage,
+                TopicIndexPage,
+                FundingProgrammeIndexPage,
+                ContactPointIndexPage,
+                NewsIndexPage,
+                SignLanguagePage,
+            },
+        )
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        for child in (WorkshopSeriesPage, TopicPage, FundingProgrammePage, ContactPointPage,
-                      NewsPage, HomePage):
+        for child in (
+            WorkshopSeriesPage,
+            TopicPage,
+            FundingProgrammePage,
+            ContactPointPage,
+            NewsPage,
+            HomePage,
+        ):
             self.assertCanNotCreateAt(HomePage, child)
 
     def test_each_index_holds_only_its_own_pages(self):
@@ -170,8 +234,14 @@ class PageTypesTestCase(WagtailPageTestCase):
             self.assertCanNotCreateAt(index, StandardPage)
 
     def test_detail_pages_have_no_children(self):
-        for detail in (WorkshopSeriesPage, TopicPage, FundingProgrammePage, ContactPointPage,
-                       NewsPage, SignLanguagePage):
+        for detail in (
+            WorkshopSeriesPage,
+            TopicPage,
+            FundingProgrammePage,
+            ContactPointPage,
+            NewsPage,
+            SignLanguagePage,
+        ):
             self.assertAllowedSubpageTypes(detail, set())
 
     def test_standard_pages_nest_below_home_only(self):
@@ -208,9 +278,15 @@ class PageTypesTestCase(WagtailPageTestCase):
         )
         for field in type(page)._meta.get_fields():
             if isinstance(field, StreamField):
-                stream = nested_form_data({field.name: streamfield([
-                    ("paragraph", rich_text("<p>Text aus der Vorschau</p>")),
-                ])})
+                stream = nested_form_data(
+                    {
+                        field.name: streamfield(
+                            [
+                                ("paragraph", rich_text("<p>Text aus der Vorschau</p>")),
+                            ]
+                        )
+                    }
+                )
                 for key, value in stream.items():
                     data[key] = value
         return data
@@ -274,44 +350,91 @@ class PageTypesTestCase(WagtailPageTestCase):
         self.assertContains(response, f'href="{self.series.url}"')
 
     def test_a_topic_gets_one_topic_page(self):
-        self.assertCannotBeCreated(self.topic_index, TopicPage, nested_form_data({
-            "title": "Robotik noch einmal", "slug": "robotik-2", "topic": self.topic.pk,
-            "intro": "", "body": streamfield([]),
-        }), "Für dieses Thema gibt es schon eine Themenseite.")
+        self.assertCannotBeCreated(
+            self.topic_index,
+            TopicPage,
+            nested_form_data(
+                {
+                    "title": "Robotik noch einmal",
+                    "slug": "robotik-2",
+                    "topic": self.topic.pk,
+                    "intro": "",
+                    "body": streamfield([]),
+                }
+            ),
+            "Für dieses Thema gibt es schon eine Themenseite.",
+        )
 
     def test_office_edits_funding_rules_in_the_admin(self):
-        data = nested_form_data({
-            "title": "ESF Plus Fachkurse", "slug": "esf-fachkurse",
-            "teaser": "Kurze Fachkurse.", "benefit_summary": "30 % der Kursgebühr",
-            "applicant": "der Bildungsanbieter", "duration_unit": "teaching_units",
-            "min_duration": "8", "max_duration": "160",
-            "max_amount": "6000", "conditions": "Abschluss in sechs Monaten",
-            "legal_source": "ESF Plus BW", "source_url": "", "valid_from": "2021-01-01",
-            "valid_until": "", "checked_on": "2026-11-16", "body": streamfield([]),
-            "rates": inline_formset([{
-                "min_employees": "0", "max_employees": "", "course_cost_percent": "30",
-                "wage_subsidy_percent": "", "raised_course_cost_percent": "70",
-                "raised_from_age": "55", "raised_without_qualification": "on", "note": "",
-            }]),
-        })
+        data = nested_form_data(
+            {
+                "title": "ESF Plus Fachkurse",
+                "slug": "esf-fachkurse",
+                "teaser": "Kurze Fachkurse.",
+                "benefit_summary": "30 % der Kursgebühr",
+                "applicant": "der Bildungsanbieter",
+                "duration_unit": "teaching_units",
+                "min_duration": "8",
+                "max_duration": "160",
+                "max_amount": "6000",
+                "conditions": "Abschluss in sechs Monaten",
+                "legal_source": "ESF Plus BW",
+                "source_url": "",
+                "valid_from": "2021-01-01",
+                "valid_until": "",
+                "checked_on": "2026-11-16",
+                "body": streamfield([]),
+                "rates": inline_formset(
+                    [
+                        {
+                            "min_employees": "0",
+                            "max_employees": "",
+                            "course_cost_percent": "30",
+                            "wage_subsidy_percent": "",
+                            "raised_course_cost_percent": "70",
+                            "raised_from_age": "55",
+                            "raised_without_qualification": "on",
+                            "note": "",
+                        }
+                    ]
+                ),
+            }
+        )
         data["federal_states"] = ["BW", "HE"]  # checkboxes: one value each
         self.assertCanCreate(self.funding_index, FundingProgrammePage, data)
         created = FundingProgrammePage.objects.get(slug="esf-fachkurse")
         self.assertEqual(created.federal_states, ["BW", "HE"])
         self.assertContains(self.client.get(created.url), "Baden-Württemberg, Hessen")
         rate = created.rates.get()
-        self.assertEqual((rate.course_cost_percent, rate.raised_course_cost_percent,
-                          rate.raised_from_age), (30, 70, 55))
+        self.assertEqual(
+            (rate.course_cost_percent, rate.raised_course_cost_percent, rate.raised_from_age),
+            (30, 70, 55),
+        )
         self.assertTrue(rate.raised_without_qualification)
 
     def test_admin_rejects_contradictory_rules(self):
-        self.assertCannotBeCreated(self.funding_index, FundingProgrammePage, nested_form_data({
-            "title": "Widersprüchlich", "slug": "widerspruechlich", "teaser": "x",
-            "benefit_summary": "x", "applicant": "x", "duration_unit": "hours",
-            "min_duration": "200", "max_duration": "100", "legal_source": "x",
-            "valid_from": "2024-01-01", "checked_on": "2026-11-16", "body": streamfield([]),
-            "rates": inline_formset([]),
-        }), "Die Höchstdauer darf nicht kleiner als die Mindestdauer sein.")
+        self.assertCannotBeCreated(
+            self.funding_index,
+            FundingProgrammePage,
+            nested_form_data(
+                {
+                    "title": "Widersprüchlich",
+                    "slug": "widerspruechlich",
+                    "teaser": "x",
+                    "benefit_summary": "x",
+                    "applicant": "x",
+                    "duration_unit": "hours",
+                    "min_duration": "200",
+                    "max_duration": "100",
+                    "legal_source": "x",
+                    "valid_from": "2024-01-01",
+                    "checked_on": "2026-11-16",
+                    "body": streamfield([]),
+                    "rates": inline_formset([]),
+                }
+            ),
+            "Die Höchstdauer darf nicht kleiner als die Mindestdauer sein.",
+        )
 
     def test_editor_changes_go_through_the_approval_workflow(self):
         """The default workflow on the root: an editor submits, a moderator approves."""

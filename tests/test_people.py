@@ -191,8 +191,13 @@ def test_edit_person(admin_client, firm):
 def test_mark_person_as_left(admin_client, firm):
     person = PersonFactory(firm=firm, with_account=True)
     invitation = Invitation.objects.create(
-        firm=firm, person=person, email=person.email, role=Person.Role.EMPLOYEE,
-        token_hash="x" * 64, invited_by=None, expires_at="2099-01-01T00:00:00Z",
+        firm=firm,
+        person=person,
+        email=person.email,
+        role=Person.Role.EMPLOYEE,
+        token_hash="x" * 64,
+        invited_by=None,
+        expires_at="2099-01-01T00:00:00Z",
     )
 
     confirm = admin_client.get(left_url(person))
@@ -288,7 +293,7 @@ def test_csv_in_each_encoding_and_delimiter_imports(admin_client, firm, raw):
 def test_preview_warns_about_formula_cells_and_direction_overrides(admin_client, firm):
     csv = (
         "Vorname;Nachname;E-Mail;Abteilung\r\n"
-        "=HYPERLINK(\"http://x.example\");Weiß;;Montage\r\n"
+        '=HYPERLINK("http://x.example");Weiß;;Montage\r\n'
         "Jana;Sch\u202efer;;@Vertrieb\r\n"
         "Eva;Ruhig;;Lager\r\n"
     )

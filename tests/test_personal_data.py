@@ -38,8 +38,12 @@ def firm(db):
 @pytest.fixture
 def admin(firm):
     return PersonFactory(
-        firm=firm, role=Person.Role.ADMIN, with_account=True,
-        first_name="Claudia", last_name="Hartmann", email="personal@kessler.example",
+        firm=firm,
+        role=Person.Role.ADMIN,
+        with_account=True,
+        first_name="Claudia",
+        last_name="Hartmann",
+        email="personal@kessler.example",
     )
 
 
@@ -47,14 +51,19 @@ def admin(firm):
 def markus(firm, admin):
     """An employee with a login, two enrolments, an API token and audit entries."""
     person = PersonFactory(
-        firm=firm, with_account=True, first_name="Markus", last_name="Weber",
-        email="m.weber@kessler.example", department="Fertigung (CNC-Fräsen)",
+        firm=firm,
+        with_account=True,
+        first_name="Markus",
+        last_name="Weber",
+        email="m.weber@kessler.example",
+        department="Fertigung (CNC-Fräsen)",
         personnel_number="P-4711",
     )
     series = WorkshopSeriesPageFactory(title="Einstieg in die Robotik")
     start = berlin(date.today() + timedelta(days=30), 9)
-    EnrolmentFactory(person=person, date=WorkshopDateFactory(series=series, starts_at=start,
-                                                            parts=2))
+    EnrolmentFactory(
+        person=person, date=WorkshopDateFactory(series=series, starts_at=start, parts=2)
+    )
     EnrolmentFactory(person=person, status=Enrolment.Status.WAITLISTED)
     APIToken.create_token(user=person.user, name="Mein Kalender")
     audit.record(person, "verbund.person.changed", user=admin.user, department="Fertigung")
@@ -64,8 +73,12 @@ def markus(firm, admin):
 @pytest.fixture
 def colleague(firm):
     person = PersonFactory(
-        firm=firm, with_account=True, first_name="Jana", last_name="Schulte",
-        email="j.schulte@kessler.example", personnel_number="P-0815",
+        firm=firm,
+        with_account=True,
+        first_name="Jana",
+        last_name="Schulte",
+        email="j.schulte@kessler.example",
+        personnel_number="P-0815",
     )
     EnrolmentFactory(person=person)
     return person
@@ -215,7 +228,10 @@ def test_erase_ends_the_login_and_open_sessions(markus, colleague, staff):
 def test_erase_withdraws_pending_invitations(admin, firm, staff):
     person = PersonFactory(firm=firm, email="p.haas@kessler.example", last_name="Haas")
     invitation, _token = create_invitation(
-        firm=firm, email=person.email, role=Person.Role.EMPLOYEE, invited_by=admin.user,
+        firm=firm,
+        email=person.email,
+        role=Person.Role.EMPLOYEE,
+        invited_by=admin.user,
         person=person,
     )
 
@@ -352,8 +368,13 @@ def test_erase_stops_pending_emails_and_strips_addresses_from_the_outbox(markus,
     enrolment = Enrolment.objects.get(person=markus, status=Enrolment.Status.WAITLISTED)
     sent = notify(Notification.Kind.WAITLISTED, person=markus, about=enrolment, version="a")
     deliver(sent.pk, get_connection("django.core.mail.backends.locmem.EmailBackend"))
-    pending = notify(Notification.Kind.REMINDER, person=markus, about=enrolment, version="b",
-                     due_at=enrolment.created_at + timedelta(days=3650))
+    pending = notify(
+        Notification.Kind.REMINDER,
+        person=markus,
+        about=enrolment,
+        version="b",
+        due_at=enrolment.created_at + timedelta(days=3650),
+    )
     QueuedEmailBackend().send_messages(
         [EmailMessage("Passwort", "Hallo Markus", to=["m.weber@kessler.example"])]
     )
@@ -376,18 +397,22 @@ def test_erase_stops_pending_emails_and_strips_addresses_from_the_outbox(markus,
 
 
 @pytest.mark.django_db
-def test_erase_removes_account_emails_where_the_person_was_one_of_several_recipients(
-    markus, staff
-):
+def test_erase_removes_account_emails_where_the_person_was_one_of_several_recipients(markus, staff):
     from django.core.mail import EmailMessage
 
     from tasks.mail import QueuedEmailBackend
     from tasks.models import Notification
 
-    QueuedEmailBackend().send_messages([
-        EmailMessage("Neue Anfrage", "…", to=["lotse@verbund.example", "M.Weber@kessler.example"]),
-        EmailMessage("Andere", "…", to=["lotse@verbund.example"], cc=["om.weber@kessler.example"]),
-    ])
+    QueuedEmailBackend().send_messages(
+        [
+            EmailMessage(
+                "Neue Anfrage", "…", to=["lotse@verbund.example", "M.Weber@kessler.example"]
+            ),
+            EmailMessage(
+                "Andere", "…", to=["lotse@verbund.example"], cc=["om.weber@kessler.example"]
+            ),
+        ]
+    )
 
     erase_person(markus, staff)
 

@@ -25,13 +25,15 @@ def document(title, path):
 @pytest.fixture
 def sign_page():
     page = SignLanguagePage(
-        title="Gebärdensprache", slug="gebaerdensprache",
+        title="Gebärdensprache",
+        slug="gebaerdensprache",
         intro="Der Verbund in Deutscher Gebärdensprache.",
         video=document("Video", media.SIGN_VIDEO_MP4),
         video_webm=document("Video WebM", media.SIGN_VIDEO_WEBM),
         captions=document("Untertitel", media.SIGN_CAPTIONS),
-        poster=media.ensure_image("Vorschau", "vorschau.png", media.topic_picture("robotik"),
-                                  (media.WIDTH, media.HEIGHT)),
+        poster=media.ensure_image(
+            "Vorschau", "vorschau.png", media.topic_picture("robotik"), (media.WIDTH, media.HEIGHT)
+        ),
         supplied_by="Das Video stellt die Koordinierungsstelle bereit.",
         transcript="<p>Willkommen beim Weiterbildungsverbund.</p>",
     )
@@ -55,8 +57,7 @@ def soup(response):
 # --- Sign language ---------------------------------------------------------------------------
 
 
-def test_the_sign_language_page_plays_its_own_video_with_captions_and_transcript(client,
-                                                                                   sign_page):
+def test_the_sign_language_page_plays_its_own_video_with_captions_and_transcript(client, sign_page):
     page = soup(client.get(sign_page.url))
 
     video = page.select_one("main video[controls]")
@@ -89,8 +90,9 @@ def test_a_sign_language_page_refuses_files_of_the_wrong_kind(sign_page):
     assert "Bitte wählen Sie eine WebVTT-Datei (.vtt)." in str(refused.value)
 
 
-def test_easy_and_sign_language_are_linked_from_the_head_and_the_home_page(client, sign_page,
-                                                                           easy_page):
+def test_easy_and_sign_language_are_linked_from_the_head_and_the_home_page(
+    client, sign_page, easy_page
+):
     set_office(easy_language_page=easy_page, sign_language_page=sign_page)
 
     for url in ("/", "/angebote/", sign_page.url):
@@ -98,8 +100,7 @@ def test_easy_and_sign_language_are_linked_from_the_head_and_the_home_page(clien
         links = {a.get_text(strip=True): a["href"] for a in header.select("a.access-link")}
         assert links == {"Leichte Sprache": easy_page.url, "Gebärdensprache": sign_page.url}
     home = soup(client.get("/")).select_one("main")
-    assert {a["href"] for a in home.select(".access-section a")} == {easy_page.url,
-                                                                     sign_page.url}
+    assert {a["href"] for a in home.select(".access-section a")} == {easy_page.url, sign_page.url}
 
 
 def test_without_the_pages_the_links_are_not_shown(client, easy_page):
@@ -150,8 +151,9 @@ def test_the_default_colours_meet_wcag_aa():
 
 
 def test_the_home_page_opens_with_the_search_and_topic_tiles(client):
-    picture = media.ensure_image("Robotik", "robotik.png", media.topic_picture("robotik"),
-                                 (media.WIDTH, media.HEIGHT))
+    picture = media.ensure_image(
+        "Robotik", "robotik.png", media.topic_picture("robotik"), (media.WIDTH, media.HEIGHT)
+    )
     TopicFactory(name="Robotik", slug="robotik", image=picture)
 
     main = soup(client.get("/")).select_one("main")

@@ -50,10 +50,16 @@ def contact_point(db):
     index = ContactPointIndexPage(title="Anlaufstellen", slug="anlaufstellen")
     home_page().add_child(instance=index)
     page = ContactPointPage(
-        title="IHK Esslingen", slug="ihk-esslingen", organisation="IHK Region Stuttgart",
-        street="Fabrikstraße 1", postal_code="73728", city="Esslingen am Neckar",
-        district=DistrictFactory(name="Esslingen", slug="esslingen"), phone="0711 2005-0",
-        email="beratung@ihk.example", opening_hours="Mo–Do 9:00–16:00 Uhr\nFr 9:00–12:00 Uhr",
+        title="IHK Esslingen",
+        slug="ihk-esslingen",
+        organisation="IHK Region Stuttgart",
+        street="Fabrikstraße 1",
+        postal_code="73728",
+        city="Esslingen am Neckar",
+        district=DistrictFactory(name="Esslingen", slug="esslingen"),
+        phone="0711 2005-0",
+        email="beratung@ihk.example",
+        opening_hours="Mo–Do 9:00–16:00 Uhr\nFr 9:00–12:00 Uhr",
         contact_person="Sabine Krämer",
     )
     page.topics = [TopicFactory(name="Robotik", slug="robotik")]
@@ -67,7 +73,8 @@ def contact_point(db):
 @pytest.mark.django_db
 def test_series_page_describes_the_course_and_each_upcoming_date(client):
     series = WorkshopSeriesPageFactory(
-        title="Einstieg in die Robotik", price_member=Decimal("0"),
+        title="Einstieg in die Robotik",
+        price_member=Decimal("0"),
         price_non_member=Decimal("290"),
     )
     winter = WorkshopDateFactory(series=series, starts_at=berlin(timezone_day(40), 9), parts=2)
@@ -93,8 +100,11 @@ def test_series_page_describes_the_course_and_each_upcoming_date(client):
     assert re.search(r"T09:00:00\+0[12]:00$", first["startDate"])
     assert first["location"]["@type"] == "Place"
     assert first["location"]["address"] == {
-        "@type": "PostalAddress", "streetAddress": "Gutenbergstraße 5", "postalCode": "72764",
-        "addressLocality": "Reutlingen", "addressCountry": "DE",
+        "@type": "PostalAddress",
+        "streetAddress": "Gutenbergstraße 5",
+        "postalCode": "72764",
+        "addressLocality": "Reutlingen",
+        "addressCountry": "DE",
     }
     prices = {offer["price"] for offer in first["offers"]}
     assert prices == {"0.00", "290.00"}
@@ -119,8 +129,13 @@ def timezone_day(days_ahead):
 @pytest.mark.django_db
 def test_online_and_hybrid_dates_have_a_virtual_location_without_the_access_link(client):
     online = WorkshopSeriesPageFactory(format=WorkshopSeriesPage.Format.ONLINE)
-    WorkshopDateFactory(series=online, venue_city="", venue_name="", venue_street="",
-                        online_url="https://meet.example/geheim-123")
+    WorkshopDateFactory(
+        series=online,
+        venue_city="",
+        venue_name="",
+        venue_street="",
+        online_url="https://meet.example/geheim-123",
+    )
     hybrid = WorkshopSeriesPageFactory(format=WorkshopSeriesPage.Format.HYBRID)
     WorkshopDateFactory(series=hybrid, online_url="https://meet.example/geheim-456")
 
@@ -211,8 +226,14 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas(client):
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
-    for prefix in ("/admin/", "/konto/", "/anmeldung/", "/teilnahme/", "/kalender/person/",
-                   "/kalender/firma/"):
+    for prefix in (
+        "/admin/",
+        "/konto/",
+        "/anmeldung/",
+        "/teilnahme/",
+        "/kalender/person/",
+        "/kalender/firma/",
+    ):
         assert f"Disallow: {prefix}" in lines, prefix
     assert "Disallow: /" not in lines
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in lines
@@ -279,9 +300,17 @@ def assert_private(response):
 def test_anonymous_public_pages_may_be_cached_for_a_minute(client, contact_point):
     series = WorkshopSeriesPageFactory()
     WorkshopDateFactory(series=series)
-    for path in ("/", series.url, contact_point.url, "/anlaufstellen/", "/partner/api/",
-                 "/robots.txt", "/sitemap.xml", "/angebote/?format=presence",
-                 "/foerder-check/"):
+    for path in (
+        "/",
+        series.url,
+        contact_point.url,
+        "/anlaufstellen/",
+        "/partner/api/",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/angebote/?format=presence",
+        "/foerder-check/",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "public" in cache_control(response), path
@@ -325,9 +354,7 @@ def test_admin_and_api_writes_are_not_cacheable(client):
 # --- Page weight -----------------------------------------------------------------------------
 
 PAGE_BUDGET = 100 * 1024
-ASSET = re.compile(
-    r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<script[^>]+src="([^"]+)"'
-)
+ASSET = re.compile(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<script[^>]+src="([^"]+)"')
 
 
 def page_weight(client, path):

@@ -58,9 +58,21 @@ class RedisServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.tmp_path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while not port_open("127.0.0.1", self.port, timeout=0.2):
@@ -96,10 +108,13 @@ def written_to_redis(url):
 def test_pages_login_and_enrolment_survive_redis_going_down(
     client, settings, redis_server, require_postgres, smtp_sink, tmp_path, caplog
 ):
-    settings.CACHES = {"default": {
-        "BACKEND": "verbund.cache.DegradingRedisCache", "LOCATION": redis_server.url,
-        "KEY_PREFIX": "outage",
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "verbund.cache.DegradingRedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "outage",
+        }
+    }
     firm = FirmFactory(name="Kessler Feinmechanik GmbH")
     admin = PersonFactory(firm=firm, admin=True, email="chefin@kessler.example")
     azubi = PersonFactory(firm=firm, email="azubi@kessler.example")
@@ -115,15 +130,16 @@ def test_pages_login_and_enrolment_survive_redis_going_down(
 
         for path in public_pages:
             assert client.get(path).status_code == 200, path
-        wrong = client.post(reverse("account_login"),
-                            {"login": admin.user.email, "password": "falsch"})
+        wrong = client.post(
+            reverse("account_login"), {"login": admin.user.email, "password": "falsch"}
+        )
         assert wrong.status_code == 200  # the form again, with its message
-        signed_in = client.post(reverse("account_login"),
-                                {"login": admin.user.email, "password": DEFAULT_PASSWORD})
+        signed_in = client.post(
+            reverse("account_login"), {"login": admin.user.email, "password": DEFAULT_PASSWORD}
+        )
         assert signed_in.status_code == 302, signed_in.content.decode()[:2000]
         assert client.get(reverse("members:dashboard")).status_code == 200
-        enrolled = client.post(reverse("enrolment:enrol", args=[date.pk]),
-                               {"person": [azubi.pk]})
+        enrolled = client.post(reverse("enrolment:enrol", args=[date.pk]), {"person": [azubi.pk]})
         assert enrolled.status_code == 302
         assert client.get(enrolled.url).status_code == 200
         enrolment = Enrolment.objects.get(person=azubi, date=date)
@@ -133,25 +149,38 @@ def test_pages_login_and_enrolment_survive_redis_going_down(
         assert ready.status_code == 503
         assert {"broker", "cache"} <= set(ready.json()["problems"])
         assert any("Redis cache unreachable" in r.getMessage() for r in caplog.records)
-        mail = Notification.objects.get(kind=Notification.Kind.ENROLMENT_CONFIRMED,
-                                        person=azubi)
+        mail = Notification.objects.get(kind=Notification.Kind.ENROLMENT_CONFIRMED, person=azubi)
         assert mail.state == Notification.State.PENDING and mail.enqueued_at is None
 
         # The same server comes back: no restart of anything in this process.
         redis_server.start()
-        wait_until(lambda: client.get("/healthz/ready").status_code == 200,
-                   timeout=30, message="readiness after Redis is back")
-        wait_until(lambda: written_to_redis(redis_server.url), timeout=30,
-                   message="the cache writing to Redis again")
+        wait_until(
+            lambda: client.get("/healthz/ready").status_code == 200,
+            timeout=30,
+            message="readiness after Redis is back",
+        )
+        wait_until(
+            lambda: written_to_redis(redis_server.url),
+            timeout=30,
+            message="the cache writing to Redis again",
+        )
         env = settings_free_env(
-            tmp_path, DEBUG="1", DATABASE_URL=database_url(connection.settings_dict),
-            REDIS_URL=redis_server.url, EMAIL_URL=smtp_sink.url, CONN_MAX_AGE="0",
+            tmp_path,
+            DEBUG="1",
+            DATABASE_URL=database_url(connection.settings_dict),
+            REDIS_URL=redis_server.url,
+            EMAIL_URL=smtp_sink.url,
+            CONN_MAX_AGE="0",
         )
         worker = CeleryWorker(env, "outage", tmp_path / "worker.log")
         try:
             assert outbox.sweep() == 1  # what the beat schedule does every 15 s
-            wait_until(lambda: smtp_sink.received(), timeout=TIMEOUT, worker=worker,
-                       message="the confirmation")
+            wait_until(
+                lambda: smtp_sink.received(),
+                timeout=TIMEOUT,
+                worker=worker,
+                message="the confirmation",
+            )
             time.sleep(2)
             assert outbox.sweep() == 0
         finally:

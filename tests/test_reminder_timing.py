@@ -63,9 +63,7 @@ def contact(firm):
 
 
 def reminders_of(enrolment, state=State.PENDING):
-    return list(
-        rows_about(enrolment).filter(kind=Kind.REMINDER, state=state).order_by("due_at")
-    )
+    return list(rows_about(enrolment).filter(kind=Kind.REMINDER, state=state).order_by("due_at"))
 
 
 def local(moment):
@@ -79,8 +77,7 @@ def send(row):
 
 
 def enrol_one(date, firm, contact):
-    [enrolment] = enrol(date_id=date.pk, person_ids=[PersonFactory(firm=firm).pk],
-                        by_user=contact)
+    [enrolment] = enrol(date_id=date.pk, person_ids=[PersonFactory(firm=firm).pk], by_user=contact)
     return enrolment
 
 
@@ -133,14 +130,16 @@ def test_no_late_reminders_for_a_late_enrolment(firm, contact, clock):
     clock.move_to(datetime(2027, 3, 27, 8, 0, tzinfo=BERLIN), tick=False)
     staff = UserFactory(staff=True)  # past the enrolment deadline only staff may add
 
-    late = staff_add(date_id=date.pk, person_id=PersonFactory(firm=firm).pk, by_user=staff,
-                     reason="Nachmeldung")
+    late = staff_add(
+        date_id=date.pk, person_id=PersonFactory(firm=firm).pk, by_user=staff, reason="Nachmeldung"
+    )
 
     assert [row.version for row in reminders_of(late)] == ["1d-s0"]
 
     clock.move_to(datetime(2027, 3, 31, 9, 30, tzinfo=BERLIN), tick=False)
-    very_late = staff_add(date_id=date.pk, person_id=PersonFactory(firm=firm).pk,
-                          by_user=staff, reason="Nachmeldung")
+    very_late = staff_add(
+        date_id=date.pk, person_id=PersonFactory(firm=firm).pk, by_user=staff, reason="Nachmeldung"
+    )
     assert reminders_of(very_late) == []
     assert not rows_about(very_late).filter(kind=Kind.REMINDER).exists()
 
@@ -170,9 +169,7 @@ def test_reminders_follow_a_date_that_moves(firm, contact, clock):
     )
     assert date_service.record_change(date, before)
 
-    assert {row.pk for row in reminders_of(enrolment, State.CANCELLED)} == {
-        row.pk for row in old
-    }
+    assert {row.pk for row in reminders_of(enrolment, State.CANCELLED)} == {row.pk for row in old}
     assert [(row.version, local(row.due_at)) for row in reminders_of(enrolment)] == [
         ("7d-s1", datetime(2027, 3, 18, 13, 0, tzinfo=BERLIN)),
         ("1d-s1", datetime(2027, 3, 24, 13, 0, tzinfo=BERLIN)),
@@ -216,8 +213,9 @@ def test_cancelling_the_date_cancels_every_reminder(firm, contact):
 
 
 def test_a_reminder_goes_out_when_due_with_an_unsubscribe_link(firm, contact, clock):
-    date = WorkshopDateFactory(starts_at=AFTER_SPRING_CHANGE,
-                               series__title="Einstieg in die Robotik")
+    date = WorkshopDateFactory(
+        starts_at=AFTER_SPRING_CHANGE, series__title="Einstieg in die Robotik"
+    )
     enrolment = enrol_one(date, firm, contact)
     week_before, _day_before = reminders_of(enrolment)
 
@@ -252,13 +250,12 @@ def test_a_reminder_for_a_seat_no_longer_confirmed_is_skipped(firm, contact, clo
     assert "cancelled" in week_before.last_error
 
 
-def test_an_unsubscribed_person_gets_no_reminder_but_still_the_confirmation(
-    firm, contact, clock
-):
+def test_an_unsubscribed_person_gets_no_reminder_but_still_the_confirmation(firm, contact, clock):
     date = WorkshopDateFactory(starts_at=AFTER_SPRING_CHANGE)
     enrolment = enrol_one(date, firm, contact)
-    Unsubscription.objects.create(person=enrolment.person,
-                                  category=Unsubscription.Category.REMINDERS)
+    Unsubscription.objects.create(
+        person=enrolment.person, category=Unsubscription.Category.REMINDERS
+    )
     week_before, _day_before = reminders_of(enrolment)
     confirmation = rows_about(enrolment).get(kind=Kind.ENROLMENT_CONFIRMED)
 

@@ -101,9 +101,7 @@ def test_an_empty_or_invalid_search_is_not_saved(client, user):
     client.force_login(user)
     response = client.post(SAVE, {"query": ""}, follow=True)
     assert "mindestens einen Filter" in text(response)
-    response = client.post(
-        SAVE, {"query": "date_from=2030-02-01&date_to=2030-01-01"}, follow=True
-    )
+    response = client.post(SAVE, {"query": "date_from=2030-02-01&date_to=2030-01-01"}, follow=True)
     assert "ungültige Angaben" in text(response)
     assert client.post(SAVE, {"query": "x" * 50_000}).status_code == 302
     assert not SavedSearch.objects.exists()
@@ -140,8 +138,9 @@ def test_the_job_writes_one_email_with_the_new_dates_and_none_the_second_time(us
     with time_machine.travel(timezone.now() - timedelta(hours=1), tick=False):
         search, _created = saved_searches.save_search(user, "topic=robotik&district=reutlingen")
     first = WorkshopDateFactory(series=robotics, district=reutlingen, starts_at=in_days(12))
-    second = WorkshopDateFactory(series=robotics, district=reutlingen, starts_at=in_days(30),
-                                 parts=2)
+    second = WorkshopDateFactory(
+        series=robotics, district=reutlingen, starts_at=in_days(30), parts=2
+    )
     WorkshopDateFactory(series=robotics, district=DistrictFactory(slug="tuebingen"))
     WorkshopDateFactory(series__topic=TopicFactory(slug="3d-druck"), district=reutlingen)
 
@@ -170,8 +169,9 @@ def test_the_email_lists_the_new_dates_with_links(user, robotics):
     reutlingen = DistrictFactory(slug="reutlingen")
     with time_machine.travel(timezone.now() - timedelta(hours=1), tick=False):
         saved_searches.save_search(user, "topic=robotik&district=reutlingen")
-    new = WorkshopDateFactory(series=robotics, district=reutlingen, starts_at=in_days(12),
-                              capacity=8)
+    new = WorkshopDateFactory(
+        series=robotics, district=reutlingen, starts_at=in_days(12), capacity=8
+    )
     saved_searches.notify_new_dates()
     row = Notification.objects.get(kind=Kind.SAVED_SEARCH)
 
@@ -233,7 +233,8 @@ def test_unsubscribed_users_get_no_saved_search_email(user, robotics):
 
 def test_the_job_runs_every_quarter_hour(settings):
     entries = [
-        entry for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
         if entry["task"] == "tasks.tasks.notify_saved_searches"
     ]
     assert [entry["schedule"] for entry in entries] == [15 * 60.0]

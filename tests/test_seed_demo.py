@@ -84,12 +84,12 @@ def test_second_run_changes_nothing(settings):
     output = seed()
 
     assert row_counts() == before
-    assert list(
-        Enrolment.objects.values_list("pk", "person_id", "status", "created_at")
-    ) == enrolments
-    assert list(WorkshopDate.objects.values_list(
-        "pk", "parts__starts_at", "parts__ends_at"
-    )) == parts
+    assert (
+        list(Enrolment.objects.values_list("pk", "person_id", "status", "created_at")) == enrolments
+    )
+    assert (
+        list(WorkshopDate.objects.values_list("pk", "parts__starts_at", "parts__ends_at")) == parts
+    )
     assert "Neu angelegt: nichts" in output
 
 
@@ -121,9 +121,7 @@ def test_every_demo_account_passes_the_allauth_login(settings, client):
     demo_users = User.objects.all()
     assert demo_users.count() >= 10
     for user in demo_users:
-        response = client.post(
-            "/konto/login/", {"login": user.email, "password": PASSWORD}
-        )
+        response = client.post("/konto/login/", {"login": user.email, "password": PASSWORD})
         assert response.status_code == 302, (user.email, response.content[:500])
         assert "confirm-email" not in response["Location"], user.email
         if user.is_staff:
@@ -156,7 +154,12 @@ def test_firms_are_active_manufacturers_in_the_stuttgart_region(demo):
     assert set(active.values_list("sector", flat=True)) == {Firm.Sector.C}
     assert active.values("district").distinct().count() >= 5
     assert set(active.values_list("district__name", flat=True)) <= {
-        "Stuttgart", "Böblingen", "Esslingen", "Göppingen", "Ludwigsburg", "Rems-Murr-Kreis",
+        "Stuttgart",
+        "Böblingen",
+        "Esslingen",
+        "Göppingen",
+        "Ludwigsburg",
+        "Rems-Murr-Kreis",
     }
     sizes = set(active.values_list("employee_count", flat=True))
     assert min(sizes) < 10 and max(sizes) >= 200
@@ -190,8 +193,12 @@ def test_staff_group_reaches_the_admin_and_edits_pages(demo):
     assert set(group.user_set.all()) == set(staff)
     second = staff.get(is_superuser=False)
     for permission in (
-        "wagtailadmin.access_admin", "members.change_firm", "members.view_person",
-        "workshops.add_workshopdate", "workshops.change_enrolment", "cms.change_topic",
+        "wagtailadmin.access_admin",
+        "members.change_firm",
+        "members.view_person",
+        "workshops.add_workshopdate",
+        "workshops.change_enrolment",
+        "cms.change_topic",
     ):
         assert second.has_perm(permission), permission
     assert not second.has_perm("members.change_user")
@@ -230,7 +237,8 @@ def test_exactly_one_date_is_full_with_three_on_the_waiting_list(demo):
     assert [e.status for e in queue[-3:]] == [Enrolment.Status.WAITLISTED] * 3
 
     nearly_full = [
-        d for d in dates
+        d
+        for d in dates
         if 1 <= d.capacity - d.enrolments.filter(status__in=SEAT_HOLDING).count() <= 2
     ]
     assert nearly_full
@@ -240,8 +248,9 @@ def test_exactly_one_date_is_full_with_three_on_the_waiting_list(demo):
 def test_enrolments_respect_the_seats_per_firm(demo):
     for workshop_date in WorkshopDate.objects.exclude(firm_limit=None):
         per_firm = Counter(
-            workshop_date.enrolments.exclude(status=Enrolment.Status.CANCELLED)
-            .values_list("person__firm", flat=True)
+            workshop_date.enrolments.exclude(status=Enrolment.Status.CANCELLED).values_list(
+                "person__firm", flat=True
+            )
         )
         assert max(per_firm.values()) <= workshop_date.firm_limit, workshop_date
     assert not Enrolment.objects.exclude(person__firm__status=Firm.Status.ACTIVE).exists()
@@ -280,7 +289,10 @@ def test_dates_lie_in_the_next_three_months_with_sensible_deadlines(demo):
 @pytest.mark.django_db
 def test_every_topic_has_a_live_workshop_series(demo):
     assert set(Topic.objects.values_list("name", flat=True)) >= {
-        "Robotik", "3D-Druck", "Digitale Lerneinheiten", "KI im Betrieb",
+        "Robotik",
+        "3D-Druck",
+        "Digitale Lerneinheiten",
+        "KI im Betrieb",
     }
     series = WorkshopSeriesPage.objects.live()
     assert series.count() >= 4
@@ -312,13 +324,41 @@ def test_legal_pages_are_live_and_linked_from_the_footer(demo, client):
 @pytest.mark.parametrize(
     "path, phrases",
     [
-        ("/impressum/", ["§ 5", "§ 18 Abs. 2 MStV", "HRB", "Umsatzsteuer-Identifikationsnummer",
-                         "0711", "buero@verbund.example"]),
-        ("/datenschutz/", ["Art. 6 Abs. 1 lit. b", "Art. 6 Abs. 1 lit. a", "fünf Jahre",
-                           "Art. 15", "Art. 21", "Landesbeauftragte", "Baden-Württemberg",
-                           "keine extern geladenen Schriften"]),
-        ("/barrierefreiheit/", ["teilweise vereinbar", "WCAG 2.1", "BITV 2.0", "PDF",
-                                "barrierefreiheit@verbund.example", "Schlichtung"]),
+        (
+            "/impressum/",
+            [
+                "§ 5",
+                "§ 18 Abs. 2 MStV",
+                "HRB",
+                "Umsatzsteuer-Identifikationsnummer",
+                "0711",
+                "buero@verbund.example",
+            ],
+        ),
+        (
+            "/datenschutz/",
+            [
+                "Art. 6 Abs. 1 lit. b",
+                "Art. 6 Abs. 1 lit. a",
+                "fünf Jahre",
+                "Art. 15",
+                "Art. 21",
+                "Landesbeauftragte",
+                "Baden-Württemberg",
+                "keine extern geladenen Schriften",
+            ],
+        ),
+        (
+            "/barrierefreiheit/",
+            [
+                "teilweise vereinbar",
+                "WCAG 2.1",
+                "BITV 2.0",
+                "PDF",
+                "barrierefreiheit@verbund.example",
+                "Schlichtung",
+            ],
+        ),
         ("/leichte-sprache/", ["Weiter-Bildung bedeutet", "Ein Workshop ist ein Kurs."]),
         ("/ueber-uns/", ["Koordinierungsstelle", "ESF Plus", "Lotsennetzwerk"]),
     ],
@@ -350,8 +390,11 @@ def test_funding_programmes_carry_source_and_check_date(demo, client):
 
     programmes = FundingProgrammePage.objects.live()
     assert set(programmes.values_list("slug", flat=True)) == {
-        "beschaeftigtenqualifizierung-82-sgb-iii", "qualifizierungsgeld", "aufstiegs-bafoeg",
-        "esf-plus-fachkurse-baden-wuerttemberg", "berufsabschluss-nachholen-81-sgb-iii",
+        "beschaeftigtenqualifizierung-82-sgb-iii",
+        "qualifizierungsgeld",
+        "aufstiegs-bafoeg",
+        "esf-plus-fachkurse-baden-wuerttemberg",
+        "berufsabschluss-nachholen-81-sgb-iii",
     }
     for programme in programmes:
         assert programme.legal_source and programme.source_url, programme
@@ -368,11 +411,19 @@ def test_funding_programmes_carry_source_and_check_date(demo, client):
 
 @pytest.mark.django_db
 def test_the_funding_check_tells_a_40_person_firm_what_fits(demo, client):
-    response = client.get("/foerder-check/", {
-        "beschaeftigte": "40", "alter": "38", "berufsabschluss": "ja", "abschluss_jahr": "2012",
-        "stunden": "160", "traeger_zugelassen": "ja", "kurs_zugelassen": "ja",
-        "bundesland": "BW",
-    })
+    response = client.get(
+        "/foerder-check/",
+        {
+            "beschaeftigte": "40",
+            "alter": "38",
+            "berufsabschluss": "ja",
+            "abschluss_jahr": "2012",
+            "stunden": "160",
+            "traeger_zugelassen": "ja",
+            "kurs_zugelassen": "ja",
+            "bundesland": "BW",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Qualifizierung von Beschäftigten (§ 82 SGB III)" in html
@@ -420,8 +471,7 @@ def test_the_demo_has_past_dates_with_attendance_certificates_and_feedback(demo,
     past = WorkshopDate.objects.filter(status=WorkshopDate.Status.DONE)
     assert past.count() >= 2
     assert all(date.parts.first().ends_at < timezone.now() for date in past)
-    attended = Attendance.objects.filter(status=Attendance.Status.ATTENDED,
-                                         part__date__in=past)
+    attended = Attendance.objects.filter(status=Attendance.Status.ATTENDED, part__date__in=past)
     assert attended.exists()
     assert Attendance.objects.filter(status=Attendance.Status.NO_SHOW).exists()
     assert Feedback.objects.filter(enrolment__date__in=past).count() >= 6
@@ -444,7 +494,8 @@ def test_the_trainer_can_take_attendance_today(demo, client):
     trainer = User.objects.get(email="trainer@verbund.example")
     now = timezone.now()
     [today] = [
-        date for date in WorkshopDate.objects.filter(trainers=trainer)
+        date
+        for date in WorkshopDate.objects.filter(trainers=trainer)
         if date.parts.filter(starts_at__lte=now, ends_at__gt=now).exists()
     ]
     part = today.parts.get()
@@ -455,9 +506,13 @@ def test_the_trainer_can_take_attendance_today(demo, client):
     client.force_login(trainer)
     url = reverse("workshops:trainer_date", args=[today.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {
-        "part": part.pk, **{f"teil-{part.pk}-enrolment-{e.pk}": "attended" for e in seated},
-    })
+    response = client.post(
+        url,
+        {
+            "part": part.pk,
+            **{f"teil-{part.pk}-enrolment-{e.pk}": "attended" for e in seated},
+        },
+    )
     assert response.status_code == 302
     assert Attendance.objects.filter(part=part, status="attended").count() == len(seated)
 

@@ -138,8 +138,16 @@ def test_the_edit_form_round_trips_unchanged(staff):
             "Ein Termin braucht mindestens einen Teil mit Beginn und Ende.",
         ),
     ],
-    ids=["end-before-start", "overlap", "negative-capacity", "limit-above-capacity",
-         "enrolment-deadline", "cancellation-deadline", "cancel-via-form", "no-parts"],
+    ids=[
+        "end-before-start",
+        "overlap",
+        "negative-capacity",
+        "limit-above-capacity",
+        "enrolment-deadline",
+        "cancellation-deadline",
+        "cancel-via-form",
+        "no-parts",
+    ],
 )
 def test_bad_input_shows_a_german_message_and_saves_nothing(staff, changes, message):
     """One clear message per mistake, the typed values kept, nothing stored."""
@@ -159,9 +167,9 @@ def test_bad_input_shows_a_german_message_and_saves_nothing(staff, changes, mess
     assert date.venue_city == "Reutlingen"
     assert date.capacity == 12 and date.firm_limit is None and date.sequence == 0
     assert date.status == WorkshopDate.Status.OPEN
-    assert list(
-        date.parts.order_by("starts_at").values_list("starts_at", "ends_at")
-    ) == parts_before
+    assert (
+        list(date.parts.order_by("starts_at").values_list("starts_at", "ends_at")) == parts_before
+    )
 
 
 def test_capacity_below_the_seats_taken_is_refused_in_the_edit_form(staff):
@@ -179,14 +187,23 @@ def test_a_new_date_with_valid_parts_is_created(staff):
     series = WorkshopSeriesPageFactory()
     response = staff.get("/admin/termine/new/")
     data = form_data(response.context["form"])
-    data.update({
-        "series": series.pk, "status": "open", "capacity": 10, "offer_hours": 48,
-        "enrolment_deadline": _value(at(-7, 9)), "cancellation_deadline": _value(at(-3, 9)),
-        "parts-TOTAL_FORMS": 2,
-        "parts-0-starts_at": _value(at(0, 9)), "parts-0-ends_at": _value(at(0, 12)),
-        "parts-1-starts_at": _value(at(0, 13)), "parts-1-ends_at": _value(at(0, 16)),
-        "parts-0-ORDER": 1, "parts-1-ORDER": 2,
-    })
+    data.update(
+        {
+            "series": series.pk,
+            "status": "open",
+            "capacity": 10,
+            "offer_hours": 48,
+            "enrolment_deadline": _value(at(-7, 9)),
+            "cancellation_deadline": _value(at(-3, 9)),
+            "parts-TOTAL_FORMS": 2,
+            "parts-0-starts_at": _value(at(0, 9)),
+            "parts-0-ends_at": _value(at(0, 12)),
+            "parts-1-starts_at": _value(at(0, 13)),
+            "parts-1-ends_at": _value(at(0, 16)),
+            "parts-0-ORDER": 1,
+            "parts-1-ORDER": 2,
+        }
+    )
     response = staff.post("/admin/termine/new/", data)
     assert response.status_code == 302, response.context["form"].errors
     date = WorkshopDate.objects.get(series=series)
@@ -201,8 +218,9 @@ def test_moving_a_part_raises_the_sequence_and_keeps_the_seats(staff):
     seats = EnrolmentFactory.create_batch(2, date=date)
     waiting = EnrolmentFactory(date=date, status=Status.WAITLISTED)
 
-    response = post_edit(staff, date, **{"parts-1-starts_at": at(8, 10),
-                                          "parts-1-ends_at": at(8, 15)})
+    response = post_edit(
+        staff, date, **{"parts-1-starts_at": at(8, 10), "parts-1-ends_at": at(8, 15)}
+    )
 
     assert response.status_code == 302
     date.refresh_from_db()
@@ -248,8 +266,9 @@ def test_more_seats_in_the_edit_form_go_to_the_waiting_list(staff):
 def test_cancelling_a_date_cancels_every_active_enrolment_with_a_log(staff):
     date = WorkshopDateFactory(capacity=2)
     confirmed = EnrolmentFactory(date=date)
-    offered = EnrolmentFactory(date=date, status=Status.OFFERED,
-                               offer_expires_at=timezone.now() + timedelta(hours=5))
+    offered = EnrolmentFactory(
+        date=date, status=Status.OFFERED, offer_expires_at=timezone.now() + timedelta(hours=5)
+    )
     waiting = EnrolmentFactory(date=date, status=Status.WAITLISTED)
     declined = EnrolmentFactory(date=date, status=Status.DECLINED)
 
@@ -262,13 +281,19 @@ def test_cancelling_a_date_cancels_every_active_enrolment_with_a_log(staff):
     date.refresh_from_db()
     assert date.status == WorkshopDate.Status.CANCELLED
     assert date.sequence == 1
-    for enrolment, before in ((confirmed, "confirmed"), (offered, "offered"),
-                              (waiting, "waitlisted")):
+    for enrolment, before in (
+        (confirmed, "confirmed"),
+        (offered, "offered"),
+        (waiting, "waitlisted"),
+    ):
         enrolment.refresh_from_db()
         assert enrolment.status == Status.CANCELLED
         log = enrolment.log.get()
         assert (log.from_status, log.to_status, log.reason, log.by_user) == (
-            before, "cancelled", "Trainer erkrankt", staff.user
+            before,
+            "cancelled",
+            "Trainer erkrankt",
+            staff.user,
         )
     declined.refresh_from_db()
     assert declined.status == Status.DECLINED
@@ -314,13 +339,22 @@ def test_the_date_pages_link_to_participants_and_cancelling(staff):
 
 def test_participant_page_lists_everyone_and_the_log(staff):
     date = WorkshopDateFactory(capacity=1)
-    confirmed = EnrolmentFactory(date=date, person__first_name="Aylin",
-                                 person__last_name="Öztürk", person__firm__name="Kessler GmbH")
+    confirmed = EnrolmentFactory(
+        date=date,
+        person__first_name="Aylin",
+        person__last_name="Öztürk",
+        person__firm__name="Kessler GmbH",
+    )
     first = EnrolmentFactory(date=date, status=Status.WAITLISTED, person__last_name="Erste")
-    second = EnrolmentFactory(date=date, status=Status.WAITLISTED, person__last_name="Zweite",
-                              created_at=first.created_at + timedelta(minutes=1))
-    EnrolmentLog.objects.create(enrolment=confirmed, from_status="", to_status="confirmed",
-                                reason="Anmeldung per Telefon")
+    second = EnrolmentFactory(
+        date=date,
+        status=Status.WAITLISTED,
+        person__last_name="Zweite",
+        created_at=first.created_at + timedelta(minutes=1),
+    )
+    EnrolmentLog.objects.create(
+        enrolment=confirmed, from_status="", to_status="confirmed", reason="Anmeldung per Telefon"
+    )
 
     response = staff.get(participants_url(date))
     assert response.status_code == 200
@@ -345,10 +379,15 @@ def test_lowering_capacity_below_the_seats_requires_choosing(staff):
     date.refresh_from_db()
     assert date.capacity == 3
 
-    response = staff.post(participants_url(date), {
-        "action": "capacity", "capacity-capacity": 2, "capacity-cancel": [lose.pk],
-        "capacity-reason": "Raum kleiner",
-    })
+    response = staff.post(
+        participants_url(date),
+        {
+            "action": "capacity",
+            "capacity-capacity": 2,
+            "capacity-cancel": [lose.pk],
+            "capacity-reason": "Raum kleiner",
+        },
+    )
     assert response.status_code == 302
     date.refresh_from_db()
     lose.refresh_from_db()
@@ -366,18 +405,28 @@ def test_staff_add_over_capacity_is_logged(staff):
     assert "Bitte geben Sie einen Grund an." in missing_reason.content.decode()
     assert not Enrolment.objects.filter(person=person).exists()
 
-    response = staff.post(participants_url(date), {
-        "action": "add", "add-person": person.pk, "add-reason": "Ersatz für Kollegin",
-    })
+    response = staff.post(
+        participants_url(date),
+        {
+            "action": "add",
+            "add-person": person.pk,
+            "add-reason": "Ersatz für Kollegin",
+        },
+    )
     assert response.status_code == 302
     added = Enrolment.objects.get(person=person, date=date)
     assert added.status == Status.CONFIRMED
     log = added.log.get()
     assert (log.by_user, log.reason) == (staff.user, "Ersatz für Kollegin")
 
-    again = staff.post(participants_url(date), {
-        "action": "add", "add-person": person.pk, "add-reason": "doppelt",
-    })
+    again = staff.post(
+        participants_url(date),
+        {
+            "action": "add",
+            "add-person": person.pk,
+            "add-reason": "doppelt",
+        },
+    )
     assert "ist für diesen Termin bereits angemeldet" in again.content.decode()
 
 
@@ -390,10 +439,15 @@ def test_move_to_another_date_of_the_series_is_logged(staff):
     page = staff.get(participants_url(date))
     assert list(page.context["move_form"].fields["target"].queryset) == [later]
 
-    response = staff.post(participants_url(date), {
-        "action": "move", "move-enrolment": enrolment.pk, "move-target": later.pk,
-        "move-reason": "Terminkonflikt",
-    })
+    response = staff.post(
+        participants_url(date),
+        {
+            "action": "move",
+            "move-enrolment": enrolment.pk,
+            "move-target": later.pk,
+            "move-reason": "Terminkonflikt",
+        },
+    )
     assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.status == Status.CANCELLED
@@ -406,9 +460,14 @@ def test_move_needs_a_reason_and_keeps_the_input(staff):
     date = WorkshopDateFactory()
     later = WorkshopDateFactory(series=date.series)
     enrolment = EnrolmentFactory(date=date)
-    response = staff.post(participants_url(date), {
-        "action": "move", "move-enrolment": enrolment.pk, "move-target": later.pk,
-    })
+    response = staff.post(
+        participants_url(date),
+        {
+            "action": "move",
+            "move-enrolment": enrolment.pk,
+            "move-target": later.pk,
+        },
+    )
     assert response.status_code == 200
     assert "Bitte geben Sie einen Grund an." in response.content.decode()
     assert response.context["move_form"]["target"].value() == str(later.pk)
@@ -419,8 +478,9 @@ def test_move_needs_a_reason_and_keeps_the_input(staff):
 def _fill(date, count):
     series = date.series
     for index in range(count):
-        enrolment = EnrolmentFactory(date=date, status=Status.WAITLISTED if index % 2 else
-                                     Status.CONFIRMED)
+        enrolment = EnrolmentFactory(
+            date=date, status=Status.WAITLISTED if index % 2 else Status.CONFIRMED
+        )
         EnrolmentLog.objects.create(enrolment=enrolment, to_status=enrolment.status)
         WorkshopDateFactory(series=series, parts=2)
 
@@ -453,8 +513,9 @@ def test_non_staff_cannot_reach_any_of_these_views(client):
             client.force_login(user)
         for url in urls:
             assert client.get(url).status_code in (302, 403), (user, url)
-            response = client.post(url, {"reason": "weg damit", "action": "capacity",
-                                         "capacity-capacity": 0})
+            response = client.post(
+                url, {"reason": "weg damit", "action": "capacity", "capacity-capacity": 0}
+            )
             assert response.status_code in (302, 403), (user, url)
         client.logout()
     date.refresh_from_db()

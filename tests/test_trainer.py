@@ -159,7 +159,7 @@ def test_participant_list_shows_confirmed_only_and_no_contact_data(
     assert page.index("Albrecht, Bernd") < page.index("Zeller, Anna")
     assert "Wartend" not in page
     assert "Storniert" not in page
-    assert "@" not in page.split('<main', 1)[1].split("</main>", 1)[0]
+    assert "@" not in page.split("<main", 1)[1].split("</main>", 1)[0]
     assert "kessler.example" not in page
 
 
@@ -173,9 +173,7 @@ def test_account_pages_link_to_the_trainer_pages(client, trainer):
 # --- Recording attendance ----------------------------------------------------------------
 
 
-def test_trainer_records_attendance_for_a_started_part(
-    client, trainer, running_date, participants
-):
+def test_trainer_records_attendance_for_a_started_part(client, trainer, running_date, participants):
     first, _second = parts_of(running_date)
     client.force_login(trainer)
     anna, bernd = participants["anna"], participants["bernd"]
@@ -315,9 +313,7 @@ def test_part_of_another_date_in_the_form_is_not_found(client, trainer, running_
     assert response.status_code == 404
 
 
-def test_trainer_cannot_record_for_a_date_they_do_not_train(
-    client, trainer, participants
-):
+def test_trainer_cannot_record_for_a_date_they_do_not_train(client, trainer, participants):
     other_date = WorkshopDateFactory(starts_at=timezone.now() - timedelta(days=1))
     stranger = EnrolmentFactory(date=other_date)
     part = parts_of(other_date)[0]

@@ -86,7 +86,9 @@ def _json_fallbacks(view):
         if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
             allowed = response.get("Allow", "")
             response = error_response(
-                request, 405, _("Diese Methode ist hier nicht erlaubt. Erlaubt: %(allowed)s")
+                request,
+                405,
+                _("Diese Methode ist hier nicht erlaubt. Erlaubt: %(allowed)s")
                 % {"allowed": allowed},
             )
             response["Allow"] = allowed
@@ -115,8 +117,10 @@ def error_response(request, status, message, errors=None, code=None):
 def _ninja_message(exc):
     known = {
         400: _("Der Inhalt der Anfrage ist kein gültiges JSON."),
-        401: _("Bitte melden Sie sich an oder senden Sie ein gültiges API-Token "
-               "(Authorization: Bearer <token>)."),
+        401: _(
+            "Bitte melden Sie sich an oder senden Sie ein gültiges API-Token "
+            "(Authorization: Bearer <token>)."
+        ),
         403: _("Sie haben keine Berechtigung für diese Aktion."),
         429: _("Zu viele Anfragen. Bitte versuchen Sie es später erneut."),
     }
@@ -152,25 +156,28 @@ VALIDATION_MESSAGES = {
     "missing": lambda e: _("Dieses Feld ist erforderlich."),
     "extra_forbidden": lambda e: _("Dieses Feld ist unbekannt oder darf nicht geändert werden."),
     "string_type": lambda e: _("Bitte geben Sie einen Text an."),
-    "string_too_long": lambda e: _("Höchstens %(max)s Zeichen.")
-    % {"max": e.get("ctx", {}).get("max_length")},
+    "string_too_long": lambda e: (
+        _("Höchstens %(max)s Zeichen.") % {"max": e.get("ctx", {}).get("max_length")}
+    ),
     "int_type": lambda e: _("Bitte geben Sie eine ganze Zahl an."),
     "int_parsing": lambda e: _("Bitte geben Sie eine ganze Zahl an."),
-    "greater_than_equal": lambda e: _("Der Wert muss mindestens %(min)s sein.")
-    % {"min": e.get("ctx", {}).get("ge")},
-    "less_than_equal": lambda e: _("Der Wert darf höchstens %(max)s sein.")
-    % {"max": e.get("ctx", {}).get("le")},
+    "greater_than_equal": lambda e: (
+        _("Der Wert muss mindestens %(min)s sein.") % {"min": e.get("ctx", {}).get("ge")}
+    ),
+    "less_than_equal": lambda e: (
+        _("Der Wert darf höchstens %(max)s sein.") % {"max": e.get("ctx", {}).get("le")}
+    ),
     "date_type": lambda e: _("Bitte geben Sie ein Datum im Format JJJJ-MM-TT an."),
     "date_parsing": lambda e: _("Bitte geben Sie ein Datum im Format JJJJ-MM-TT an."),
-    "date_from_datetime_parsing": lambda e: _(
-        "Bitte geben Sie ein Datum im Format JJJJ-MM-TT an."
-    ),
+    "date_from_datetime_parsing": lambda e: _("Bitte geben Sie ein Datum im Format JJJJ-MM-TT an."),
     "model_attributes_type": lambda e: _("Bitte senden Sie ein JSON-Objekt."),
     "dict_type": lambda e: _("Bitte senden Sie ein JSON-Objekt."),
     "bool_type": lambda e: _("Bitte geben Sie true oder false an."),
     "bool_parsing": lambda e: _("Bitte geben Sie true oder false an."),
-    "literal_error": lambda e: _("Erlaubt sind: %(values)s.")
-    % {"values": e.get("ctx", {}).get("expected", "").replace("'", "")},
+    "literal_error": lambda e: (
+        _("Erlaubt sind: %(values)s.")
+        % {"values": e.get("ctx", {}).get("expected", "").replace("'", "")}
+    ),
     "string_pattern_mismatch": lambda e: _("Dieser Wert hat nicht die erlaubte Form."),
 }
 
@@ -206,7 +213,8 @@ def validation_error(request, exc):
 def unexpected_error(request, exc):
     logger.exception("API error at %s", request.path, exc_info=exc)
     return error_response(
-        request, 500,
+        request,
+        500,
         _("Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."),
     )
 
@@ -218,8 +226,10 @@ fallback_router = Router()
 
 
 @fallback_router.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}",
-    auth=None, include_in_schema=False,
+    ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    "/{path:path}",
+    auth=None,
+    include_in_schema=False,
 )
 def unknown_path(request, path: str) -> HttpResponse:
     """Unknown addresses below /api/v1/ answer with JSON, too."""

@@ -28,11 +28,14 @@ class DegradingRedisCache(RedisCache):
     def __init__(self, server, params):
         params = {**params, "OPTIONS": {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
-        self._fallback = LocMemCache(f"verbund-fallback-{id(self)}", {
-            "TIMEOUT": params.get("TIMEOUT", 300),
-            "KEY_PREFIX": params.get("KEY_PREFIX", ""),
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
-        })
+        self._fallback = LocMemCache(
+            f"verbund-fallback-{id(self)}",
+            {
+                "TIMEOUT": params.get("TIMEOUT", 300),
+                "KEY_PREFIX": params.get("KEY_PREFIX", ""),
+                "OPTIONS": {"MAX_ENTRIES": 10_000},
+            },
+        )
         self._down_until = 0.0
         self._lock = threading.Lock()
 
@@ -47,7 +50,8 @@ class DegradingRedisCache(RedisCache):
         if was_up:
             logger.error(
                 "Redis cache unreachable (%s); serving from a per-process cache, rate "
-                "limits count per process until it is back", exc,
+                "limits count per process until it is back",
+                exc,
             )
 
     def _mark_up(self):
@@ -77,7 +81,16 @@ def _degrading(name):
 
 
 for _name in (
-    "add", "get", "set", "touch", "delete", "get_many", "has_key", "incr",
-    "set_many", "delete_many", "clear",
+    "add",
+    "get",
+    "set",
+    "touch",
+    "delete",
+    "get_many",
+    "has_key",
+    "incr",
+    "set_many",
+    "delete_many",
+    "clear",
 ):
     setattr(DegradingRedisCache, _name, _degrading(_name))

@@ -18,8 +18,15 @@ logger = logging.getLogger("verbund.csp")
 # A page full of violations, or somebody posting reports in a loop, must not flood the log.
 LOGGED_PER_MINUTE = 100
 REPORT_TYPES = {"application/csp-report", "application/reports+json", "application/json"}
-FIELDS = ("document-uri", "violated-directive", "effective-directive", "blocked-uri",
-          "source-file", "line-number", "disposition")
+FIELDS = (
+    "document-uri",
+    "violated-directive",
+    "effective-directive",
+    "blocked-uri",
+    "source-file",
+    "line-number",
+    "disposition",
+)
 
 
 def _violations(data):
@@ -31,14 +38,16 @@ def _violations(data):
             if isinstance(item, dict) and isinstance(item.get("body"), dict):
                 body = item["body"]
                 # The Reporting API names the fields in camelCase.
-                reports.append({
-                    "document-uri": body.get("documentURL"),
-                    "effective-directive": body.get("effectiveDirective"),
-                    "blocked-uri": body.get("blockedURL"),
-                    "source-file": body.get("sourceFile"),
-                    "line-number": body.get("lineNumber"),
-                    "disposition": body.get("disposition"),
-                })
+                reports.append(
+                    {
+                        "document-uri": body.get("documentURL"),
+                        "effective-directive": body.get("effectiveDirective"),
+                        "blocked-uri": body.get("blockedURL"),
+                        "source-file": body.get("sourceFile"),
+                        "line-number": body.get("lineNumber"),
+                        "disposition": body.get("disposition"),
+                    }
+                )
         return reports
     return []
 
@@ -64,8 +73,12 @@ def csp_report(request):
     for violation in _violations(data)[:10]:
         if not _within_budget():
             break
-        logger.warning("CSP violation %s", " ".join(
-            f"{name}={str(violation.get(name))[:200]!r}"
-            for name in FIELDS if violation.get(name) not in (None, "")
-        ))
+        logger.warning(
+            "CSP violation %s",
+            " ".join(
+                f"{name}={str(violation.get(name))[:200]!r}"
+                for name in FIELDS
+                if violation.get(name) not in (None, "")
+            ),
+        )
     return HttpResponse(status=204)

@@ -18,7 +18,9 @@ class HoneypotForm(forms.Form):
     def clean_fax(self):
         if self.cleaned_data["fax"]:
             raise forms.ValidationError(
-                _("Bitte lassen Sie das Feld „Fax“ leer; es dient dem Schutz vor "
-                  "automatisierten Einsendungen.")
+                _(
+                    "Bitte lassen Sie das Feld „Fax“ leer; es dient dem Schutz vor "
+                    "automatisierten Einsendungen."
+                )
             )
         return ""

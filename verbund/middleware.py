@@ -45,7 +45,11 @@ PUBLIC_CACHE_SECONDS = 60
 
 # Public pages outside the Wagtail page tree (by address prefix).
 PUBLIC_PATH_PREFIXES = (
-    "/angebote/", "/foerder-check/", "/partner/", "/robots.txt", "/sitemap.xml",
+    "/angebote/",
+    "/foerder-check/",
+    "/partner/",
+    "/robots.txt",
+    "/sitemap.xml",
 )
 
 
@@ -69,9 +73,7 @@ class CacheHeadersMiddleware:
         if self._personal(request, response):
             add_never_cache_headers(response)  # includes "private"
         elif self._public(request, response):
-            patch_cache_control(
-                response, public=True, max_age=0, s_maxage=PUBLIC_CACHE_SECONDS
-            )
+            patch_cache_control(response, public=True, max_age=0, s_maxage=PUBLIC_CACHE_SECONDS)
             patch_vary_headers(response, ("Cookie",))
         return response
 
@@ -167,9 +169,9 @@ class BadInputMiddleware:
     def process_exception(self, request, exception):
         # A page number beyond a list (some admin lists do not catch it themselves).
         if isinstance(exception, InvalidPage):
-            return self._refuse(request, BadInput(
-                404, "not_found", gettext("Diese Seite der Liste gibt es nicht.")
-            ))
+            return self._refuse(
+                request, BadInput(404, "not_found", gettext("Diese Seite der Liste gibt es nicht."))
+            )
         return None
 
     def _check(self, request):
@@ -192,17 +194,24 @@ class BadInputMiddleware:
                     request.body  # noqa: B018
                 self._check_fields(request.POST)
         except RequestDataTooBig:
-            raise BadInput(413, "too_large", gettext(
-                "Die Anfrage ist zu groß. Erlaubt sind höchstens %(size)s MB."
-            ) % {"size": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}) from None
+            raise BadInput(
+                413,
+                "too_large",
+                gettext("Die Anfrage ist zu groß. Erlaubt sind höchstens %(size)s MB.")
+                % {"size": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
+            ) from None
         except TooManyFieldsSent:
-            raise BadInput(400, "too_many_fields", gettext(
-                "Die Anfrage enthält zu viele Felder."
-            )) from None
+            raise BadInput(
+                400, "too_many_fields", gettext("Die Anfrage enthält zu viele Felder.")
+            ) from None
         except MultiPartParserError:
-            raise BadInput(400, "malformed", gettext(
-                "Die Anfrage ist unvollständig oder beschädigt. Bitte senden Sie sie erneut."
-            )) from None
+            raise BadInput(
+                400,
+                "malformed",
+                gettext(
+                    "Die Anfrage ist unvollständig oder beschädigt. Bitte senden Sie sie erneut."
+                ),
+            ) from None
 
     @staticmethod
     def _check_fields(query_dict):
@@ -238,7 +247,9 @@ class BadInputMiddleware:
             )
         else:
             response = render(
-                request, "bad_request.html", {"message": refusal.message},
+                request,
+                "bad_request.html",
+                {"message": refusal.message},
                 status=refusal.status,
             )
         add_never_cache_headers(response)

@@ -175,8 +175,12 @@ class ParticipantsView(DateMixin, WagtailAdminTemplateMixin, TemplateView):
             else:
                 messages.success(request, message)
                 return redirect(participants_url(self.date))
-        messages.error(request, gettext("Die Änderung wurde nicht gespeichert. Bitte prüfen "
-                                        "Sie die markierten Angaben."))
+        messages.error(
+            request,
+            gettext(
+                "Die Änderung wurde nicht gespeichert. Bitte prüfen Sie die markierten Angaben."
+            ),
+        )
         return self.render_to_response(self.get_context_data(bound=form))
 
     def do_capacity(self, data):
@@ -210,7 +214,8 @@ class ParticipantsView(DateMixin, WagtailAdminTemplateMixin, TemplateView):
             reason=data["reason"],
         )
         return gettext("%(name)s wurde auf den Termin %(date)s verschoben.") % {
-            "name": moved.person.full_name, "date": str(data["target"])
+            "name": moved.person.full_name,
+            "date": str(data["target"]),
         }
 
 

@@ -243,15 +243,22 @@ def list_offers(
     funding: bool = False,
 ):
     filters = offers_service.OfferFilters(
-        q=q or "", topic=topic or "", format=format or "", date_from=date_from,
-        date_to=date_to, district=district or "", free_only=free_only,
-        member_free=member_free, funding=funding,
+        q=q or "",
+        topic=topic or "",
+        format=format or "",
+        date_from=date_from,
+        date_to=date_to,
+        district=district or "",
+        free_only=free_only,
+        member_free=member_free,
+        funding=funding,
     )
     unknown = offers_service.unknown_values(filters)
     if unknown:
         # A format outside the list is malformed; a topic or district may simply be gone.
         raise ApiError(
-            400 if "format" in unknown else 404, _("Die Eingaben sind ungültig."),
+            400 if "format" in unknown else 404,
+            _("Die Eingaben sind ungültig."),
             {name: [message] for name, message in unknown.items()},
         )
     return offers_service.find_offers(filters)

@@ -146,8 +146,17 @@ class _Builder:
             self.series_urls[series.pk] = absolute_url(series.url)
         return self.series_urls[series.pk]
 
-    def add_date(self, date, *, online_link=False, cancelled=False, attendee=None, parts=None,
-                 sequence=None, for_person=None):
+    def add_date(
+        self,
+        date,
+        *,
+        online_link=False,
+        cancelled=False,
+        attendee=None,
+        parts=None,
+        sequence=None,
+        for_person=None,
+    ):
         """`sequence` overrides the date's (an invitation counts per attendee); with
         `for_person` the events are that person's own copy, for whoever receives their
         mail: their own UIDs, and their name in the title."""
@@ -172,9 +181,9 @@ class _Builder:
         ]
         if attendee is not None:
             organizer_email, organizer_name = organizer()
-            shared.append(_property_line(
-                "ORGANIZER", vCalAddress.new(organizer_email, cn=organizer_name)
-            ))
+            shared.append(
+                _property_line("ORGANIZER", vCalAddress.new(organizer_email, cn=organizer_name))
+            )
             shared.append(_property_line("ATTENDEE", attendee))
         shared.append("END:VEVENT")
         lines = self.lines
@@ -195,7 +204,9 @@ class _Builder:
                     summary = f"{title} – {part.title}"
                 else:
                     summary = _("%(title)s (Teil %(number)s von %(count)s)") % {
-                        "title": title, "number": number, "count": count,
+                        "title": title,
+                        "number": number,
+                        "count": count,
                     }
             lines.append(foldline("SUMMARY:" + _text(summary)))
             lines.extend(shared)
@@ -300,9 +311,7 @@ def _berlin_timezone(first_year, last_year):
     start = datetime.datetime(first_year, 1, 1, tzinfo=BERLIN)
     observances = {
         # The offset in force at the start of the first year.
-        (False, start.utcoffset(), start.utcoffset(), start.tzname()): [
-            start.replace(tzinfo=None)
-        ],
+        (False, start.utcoffset(), start.utcoffset(), start.tzname()): [start.replace(tzinfo=None)],
     }
     for instant, before, after, name, summer in _transitions(first_year, last_year):
         onset = (instant + before).replace(tzinfo=None)
@@ -312,8 +321,12 @@ def _berlin_timezone(first_year, last_year):
         kind = "DAYLIGHT" if summer else "STANDARD"
         lines += [f"BEGIN:{kind}", f"DTSTART:{onsets[0]:%Y%m%dT%H%M%S}"]
         lines += [f"RDATE:{onset:%Y%m%dT%H%M%S}" for onset in onsets[1:]]
-        lines += [f"TZNAME:{name}", f"TZOFFSETFROM:{_offset(before)}",
-                  f"TZOFFSETTO:{_offset(after)}", f"END:{kind}"]
+        lines += [
+            f"TZNAME:{name}",
+            f"TZOFFSETFROM:{_offset(before)}",
+            f"TZOFFSETTO:{_offset(after)}",
+            f"END:{kind}",
+        ]
     lines.append("END:VTIMEZONE")
     return ("\r\n".join(lines) + "\r\n").encode("ascii")
 
@@ -337,8 +350,9 @@ def _calendar_head(method, name, years):
         calendar.add("x-wr-timezone", BERLIN_TZID)
     head = calendar.to_ical(sorted=False).removesuffix(b"END:VCALENDAR\r\n")
     if name:
-        head += (f"REFRESH-INTERVAL;VALUE=DURATION:{FEED_REFRESH}\r\n"
-                 f"X-PUBLISHED-TTL:{FEED_REFRESH}\r\n").encode("ascii")
+        head += (
+            f"REFRESH-INTERVAL;VALUE=DURATION:{FEED_REFRESH}\r\nX-PUBLISHED-TTL:{FEED_REFRESH}\r\n"
+        ).encode("ascii")
     if years is not None:
         head += _berlin_timezone(*years)
     return head
@@ -363,14 +377,22 @@ def feed_calendar(dates, *, name):
     now = timezone.now()
     dates = [date for date in dates if _still_in_feed(date, now)]
     keys = [
-        (date.pk, date.sequence, str(date.status), date.updated_at, date.cancelled_at,
-         date.series_id)
+        (
+            date.pk,
+            date.sequence,
+            str(date.status),
+            date.updated_at,
+            date.cancelled_at,
+            date.series_id,
+        )
         for date in dates
     ]
     series = {date.series_id: date.series for date in dates}
     parts = {
-        date.pk: [(date.pk, part.pk, part.title, part.starts_at, part.ends_at)
-                  for part in date.parts.all()]
+        date.pk: [
+            (date.pk, part.pk, part.title, part.starts_at, part.ends_at)
+            for part in date.parts.all()
+        ]
         for date in dates
     }
     key = _cache_key(name, keys, series, parts)
@@ -433,7 +455,8 @@ def feed_for(queryset, *, name, now=None):
     if not queryset.ordered:  # e.g. grouped for an aggregate: Django drops Meta.ordering
         queryset = queryset.order_by(*WorkshopDate._meta.ordering)
     rows = [
-        row for row in queryset.values_list(*_KEY_FIELDS, *_FEED_FIELDS)
+        row
+        for row in queryset.values_list(*_KEY_FIELDS, *_FEED_FIELDS)
         if row[2] != WorkshopDate.Status.CANCELLED
         or (row[4] is not None and row[4] >= now - FEED_KEEP_CANCELLED)
     ]
@@ -449,9 +472,14 @@ def feed_for(queryset, *, name, now=None):
             {row[5] for row in rows}
         )
     changed = max(
-        (moment for moment in [*(row[3] for row in rows),
-                               *(page.last_published_at for page in series.values())]
-         if moment is not None),
+        (
+            moment
+            for moment in [
+                *(row[3] for row in rows),
+                *(page.last_published_at for page in series.values()),
+            ]
+            if moment is not None
+        ),
         default=None,
     )
     size = len(_KEY_FIELDS)
@@ -480,15 +508,25 @@ def _cache_key(name, keys, series, parts):
     """A fingerprint of everything that goes into a feed: `keys` are the dates' values of
     _KEY_FIELDS, `series` their series by pk, `parts` their parts' values of _PART_FIELDS
     by date. A series counts with its title, publication and address."""
-    fingerprint = repr((
-        name, settings.SITE_URL, get_language(), keys,
-        [parts[date[0]] for date in keys],
-        sorted(
-            (page.pk, page.title, page.last_published_at, page.url_path,
-             page.topic.name if page.topic_id else None)
-            for page in series.values()
-        ),
-    ))
+    fingerprint = repr(
+        (
+            name,
+            settings.SITE_URL,
+            get_language(),
+            keys,
+            [parts[date[0]] for date in keys],
+            sorted(
+                (
+                    page.pk,
+                    page.title,
+                    page.last_published_at,
+                    page.url_path,
+                    page.topic.name if page.topic_id else None,
+                )
+                for page in series.values()
+            ),
+        )
+    )
     return f"ical-feed:v2:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
 
 
@@ -528,7 +566,8 @@ def invitation(enrolment, method, *, sequence=None, recipient=None):
     ):
         raise ValueError("only a confirmed seat on a date that takes place gets an invitation")
     if method == "CANCEL" and enrolment.status not in (
-        Enrolment.Status.CONFIRMED, Enrolment.Status.CANCELLED
+        Enrolment.Status.CONFIRMED,
+        Enrolment.Status.CANCELLED,
     ):
         raise ValueError("only a seat that was confirmed can be cancelled in a calendar")
     person = enrolment.person

@@ -117,9 +117,9 @@ def rich_text_lines(value) -> list[str]:
 def hours_text(duration: timedelta) -> str:
     hours = Decimal(duration.total_seconds()) / Decimal(3600)
     decimals = 0 if hours == hours.to_integral_value() else 1
-    return ngettext(
-        "%(hours)s Zeitstunde", "%(hours)s Zeitstunden", 1 if hours == 1 else 2
-    ) % {"hours": formats.number_format(hours, decimals)}
+    return ngettext("%(hours)s Zeitstunde", "%(hours)s Zeitstunden", 1 if hours == 1 else 2) % {
+        "hours": formats.number_format(hours, decimals)
+    }
 
 
 def local_day(moment) -> str:
@@ -189,8 +189,7 @@ class ParticipantList:
     def rows(self):
         for number, enrolment in enumerate(self.enrolments, start=1):
             person = enrolment.person
-            row = [number, person.last_name, person.first_name, person.firm.name,
-                   person.department]
+            row = [number, person.last_name, person.first_name, person.firm.name, person.department]
             if self.has_attendance:
                 row += [self.attendance.get((enrolment.pk, part.pk), "") for part in self.parts]
             yield row
@@ -294,10 +293,12 @@ class BasePdf(FPDF):
         self.cell(0, 5, pdf_text(self.footer_text), align="L")
         self.set_x(self.l_margin)
         self.cell(
-            0, 5,
-            pdf_text(_("Seite %(page)s/%(pages)s") % {
-                "page": self.page_no(), "pages": self.str_alias_nb_pages
-            }),
+            0,
+            5,
+            pdf_text(
+                _("Seite %(page)s/%(pages)s")
+                % {"page": self.page_no(), "pages": self.str_alias_nb_pages}
+            ),
             align="R",
         )
         self.set_text_color(0)
@@ -319,9 +320,7 @@ def sign_in_sheet(workshop_date) -> Document:
         series = workshop_date.series
         first_day = local_day(parts[0].starts_at) if parts else ""
         pdf.running_title = f"{series.title} – {_('Teilnehmerliste')} {first_day}".strip()
-        pdf.footer_text = _(
-            "Weiterbildungsverbund – Teilnehmerliste für den Verwendungsnachweis"
-        )
+        pdf.footer_text = _("Weiterbildungsverbund – Teilnehmerliste für den Verwendungsnachweis")
         pdf.set_title(pdf_text(f"{_('Teilnehmerliste')}: {series.title}"))
         pdf.add_page()
 
@@ -337,8 +336,10 @@ def sign_in_sheet(workshop_date) -> Document:
         pdf.label_line(_("Trainer/in:"), trainer_names(workshop_date) or "–")
         pdf.label_line(
             _("Teilnehmende:"),
-            ngettext("%(count)d Person angemeldet", "%(count)d Personen angemeldet",
-                     len(enrolments)) % {"count": len(enrolments)},
+            ngettext(
+                "%(count)d Person angemeldet", "%(count)d Personen angemeldet", len(enrolments)
+            )
+            % {"count": len(enrolments)},
         )
         pdf.ln(4)
 
@@ -390,11 +391,11 @@ def certificate_enrolments(user):
     attended = Attendance.objects.filter(status=Attendance.Status.ATTENDED).select_related("part")
     return (
         Enrolment.objects.for_user(user)
-        .select_related("person", "person__firm", "date", "date__series",
-                        "date__series__topic")
+        .select_related("person", "person__firm", "date", "date__series", "date__series__topic")
         .prefetch_related(
-            Prefetch("attendance", queryset=attended.order_by("part__starts_at"),
-                     to_attr="attended"),
+            Prefetch(
+                "attendance", queryset=attended.order_by("part__starts_at"), to_attr="attended"
+            ),
         )
     )
 
@@ -423,11 +424,10 @@ def certificate(enrolment, office, issued_on=None) -> Document:
 
     with translation.override(content_language()):
         pdf = BasePdf()
-        pdf.footer_text = _("Teilnahmebescheinigung – %(office)s") % {
-            "office": office.office_name
-        }
-        pdf.set_title(pdf_text(f"{_('Teilnahmebescheinigung')}: {person.first_name} "
-                               f"{person.last_name}"))
+        pdf.footer_text = _("Teilnahmebescheinigung – %(office)s") % {"office": office.office_name}
+        pdf.set_title(
+            pdf_text(f"{_('Teilnahmebescheinigung')}: {person.first_name} {person.last_name}")
+        )
         pdf.add_page()
 
         pdf.set_font(FONT, "B", 10)
@@ -440,23 +440,37 @@ def certificate(enrolment, office, issued_on=None) -> Document:
         pdf.ln(16)
 
         pdf.set_font(FONT, "B", 22)
-        pdf.cell(0, 12, pdf_text(_("Teilnahmebescheinigung")), align="C",
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0, 12, pdf_text(_("Teilnahmebescheinigung")), align="C", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(8)
 
         pdf.set_font(FONT, "B", 14)
-        pdf.cell(0, 8, pdf_text(f"{person.first_name} {person.last_name}"), align="C",
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            8,
+            pdf_text(f"{person.first_name} {person.last_name}"),
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.set_font(FONT, "", 11)
         pdf.cell(0, 6, pdf_text(person.firm.name), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(6)
-        pdf.cell(0, 6, pdf_text(_("hat an der Weiterbildung")), align="C",
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0, 6, pdf_text(_("hat an der Weiterbildung")), align="C", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.set_font(FONT, "B", 14)
         pdf.multi_cell(0, 8, pdf_text(series.title), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", 11)
-        pdf.cell(0, 6, pdf_text(_("Thema: %(topic)s") % {"topic": series.topic.name}),
-                 align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            6,
+            pdf_text(_("Thema: %(topic)s") % {"topic": series.topic.name}),
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.cell(0, 6, pdf_text(_("teilgenommen.")), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(8)
 
@@ -483,7 +497,8 @@ def certificate(enrolment, office, issued_on=None) -> Document:
         pdf.set_font(FONT, "", 8)
         pdf.set_text_color(80)
         pdf.multi_cell(
-            0, 4,
+            0,
+            4,
             pdf_text(
                 _(
                     "Diese Bescheinigung wurde maschinell erstellt und ist ohne Unterschrift "
@@ -492,12 +507,16 @@ def certificate(enrolment, office, issued_on=None) -> Document:
                 )
                 % {"id": enrolment.pk, "code": verification_code(enrolment), "issued": issued}
             ),
-            new_x="LMARGIN", new_y="NEXT",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
         content = bytes(pdf.output())
-        filename = ascii_filename(
-            _("Teilnahmebescheinigung"),
-            person.last_name,
-            timezone.localtime(parts[0].starts_at).strftime("%Y-%m-%d"),
-        ) + ".pdf"
+        filename = (
+            ascii_filename(
+                _("Teilnahmebescheinigung"),
+                person.last_name,
+                timezone.localtime(parts[0].starts_at).strftime("%Y-%m-%d"),
+            )
+            + ".pdf"
+        )
     return Document(content=content, filename=filename, content_type=PDF_CONTENT_TYPE)

@@ -64,8 +64,9 @@ class WorkshopDateForm(WagtailAdminModelForm):
             if previous is not None and end > start and start < previous[2]:
                 form.add_error(
                     "starts_at",
-                    gettext("Dieser Teil überschneidet sich mit dem Teil von %(start)s bis "
-                            "%(end)s.")
+                    gettext(
+                        "Dieser Teil überschneidet sich mit dem Teil von %(start)s bis %(end)s."
+                    )
                     % {"start": _when(previous[1]), "end": _when(previous[2])},
                 )
                 ok = False
@@ -76,8 +77,10 @@ class WorkshopDateForm(WagtailAdminModelForm):
             if "starts_at" in form.changed_data and start < now:
                 form.add_error(
                     "starts_at",
-                    gettext("Dieser Beginn liegt in der Vergangenheit. Ein Termin kann nur auf "
-                            "eine Zeit verschoben werden, die noch vor uns liegt."),
+                    gettext(
+                        "Dieser Beginn liegt in der Vergangenheit. Ein Termin kann nur auf "
+                        "eine Zeit verschoben werden, die noch vor uns liegt."
+                    ),
                 )
                 ok = False
         if not parts:
@@ -125,9 +128,12 @@ class WorkshopDateForm(WagtailAdminModelForm):
             if capacity < held:
                 self.add_error(
                     "capacity",
-                    gettext("Es sind %(held)s Plätze vergeben. Um die Zahl der Plätze darunter "
-                            "zu senken, wählen Sie auf der Seite „Teilnehmende“ aus, wer "
-                            "seinen Platz verliert.") % {"held": held},
+                    gettext(
+                        "Es sind %(held)s Plätze vergeben. Um die Zahl der Plätze darunter "
+                        "zu senken, wählen Sie auf der Seite „Teilnehmende“ aus, wer "
+                        "seinen Platz verliert."
+                    )
+                    % {"held": held},
                 )
         stored = None
         if self.instance.pk:
@@ -143,8 +149,10 @@ class WorkshopDateForm(WagtailAdminModelForm):
         ):
             self.add_error(
                 "status",
-                gettext("Bitte sagen Sie den Termin über „Termin absagen“ ab; dabei werden "
-                        "alle Anmeldungen mit Begründung storniert."),
+                gettext(
+                    "Bitte sagen Sie den Termin über „Termin absagen“ ab; dabei werden "
+                    "alle Anmeldungen mit Begründung storniert."
+                ),
             )
         return cleaned
 
@@ -166,8 +174,10 @@ def reason_field(required=True):
 
 
 def _enrolment_label(enrolment):
-    return f"{enrolment.person.full_name} ({enrolment.person.firm.name}, " \
-           f"{enrolment.get_status_display()})"
+    return (
+        f"{enrolment.person.full_name} ({enrolment.person.firm.name}, "
+        f"{enrolment.get_status_display()})"
+    )
 
 
 class CapacityForm(forms.Form):
@@ -272,7 +282,5 @@ class MoveForm(forms.Form):
             .exclude(pk=date.pk)
             .exclude(status=WorkshopDate.Status.CANCELLED)
             .select_related("series")
-            .prefetch_related(
-                Prefetch("parts", queryset=DatePart.objects.order_by("starts_at"))
-            )
+            .prefetch_related(Prefetch("parts", queryset=DatePart.objects.order_by("starts_at")))
         )

@@ -64,7 +64,9 @@ class WorkshopDate(ClusterableModel):
     )
     capacity = models.PositiveIntegerField(_("Plätze"))
     firm_limit = models.PositiveIntegerField(
-        _("Plätze je Unternehmen"), null=True, blank=True,
+        _("Plätze je Unternehmen"),
+        null=True,
+        blank=True,
         help_text=_("Leer lassen, wenn es keine Begrenzung gibt."),
     )
     enrolment_deadline = models.DateTimeField(_("Anmeldeschluss"))
@@ -78,28 +80,39 @@ class WorkshopDate(ClusterableModel):
     venue_city = models.CharField(_("Ort"), max_length=100, blank=True)
     venue_accessibility = models.TextField(_("Hinweise zur Barrierefreiheit"), blank=True)
     district = models.ForeignKey(
-        "members.District", verbose_name=_("Kreis"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="workshop_dates",
+        "members.District",
+        verbose_name=_("Kreis"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="workshop_dates",
     )
     online_url = models.URLField(
-        _("Online-Zugang"), blank=True,
+        _("Online-Zugang"),
+        blank=True,
         help_text=_("Nur bestätigte Teilnehmende sehen diesen Link."),
     )
     trainers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("Trainer/innen"), blank=True,
-        related_name="trained_dates", limit_choices_to={"groups__name": TRAINER_GROUP},
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Trainer/innen"),
+        blank=True,
+        related_name="trained_dates",
+        limit_choices_to={"groups__name": TRAINER_GROUP},
         help_text=_("Sie sehen die Teilnehmenden dieses Termins und erfassen die Anwesenheit."),
     )
     sequence = models.PositiveIntegerField(
-        _("Änderungszähler"), default=0, editable=False,
+        _("Änderungszähler"),
+        default=0,
+        editable=False,
         help_text=_("Steigt mit jeder Änderung, die Teilnehmende sehen müssen."),
     )
-    cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True,
-                                        editable=False)
+    cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True, editable=False)
     calendar_title = models.CharField(
-        _("Titel in Kalendereinträgen"), max_length=255, blank=True, editable=False,
-        help_text=_("Der Titel der Workshopreihe, wie er Teilnehmenden zuletzt mitgeteilt "
-                    "wurde."),
+        _("Titel in Kalendereinträgen"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Der Titel der Workshopreihe, wie er Teilnehmenden zuletzt mitgeteilt wurde."),
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
@@ -123,10 +136,15 @@ class WorkshopDate(ClusterableModel):
             and self.capacity is not None
             and self.firm_limit > self.capacity
         ):
-            raise ValidationError({
-                "firm_limit": _("Die Plätze je Unternehmen dürfen nicht höher sein als die "
-                                "Zahl der Plätze (%(capacity)s).") % {"capacity": self.capacity}
-            })
+            raise ValidationError(
+                {
+                    "firm_limit": _(
+                        "Die Plätze je Unternehmen dürfen nicht höher sein als die "
+                        "Zahl der Plätze (%(capacity)s)."
+                    )
+                    % {"capacity": self.capacity}
+                }
+            )
 
     @property
     def venue_address(self):
@@ -223,17 +241,25 @@ class Enrolment(NotContent, models.Model):
         EXPIRED = "expired", _("Nachrückplatz verfallen")
 
     date = models.ForeignKey(
-        WorkshopDate, verbose_name=_("Termin"), on_delete=models.PROTECT,
+        WorkshopDate,
+        verbose_name=_("Termin"),
+        on_delete=models.PROTECT,
         related_name="enrolments",
     )
     person = models.ForeignKey(
-        "members.Person", verbose_name=_("Person"), on_delete=models.PROTECT,
+        "members.Person",
+        verbose_name=_("Person"),
+        on_delete=models.PROTECT,
         related_name="enrolments",
     )
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices)
     enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("angemeldet von"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("angemeldet von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("angemeldet am"), default=timezone.now)
     offer_expires_at = models.DateTimeField(_("Angebot gültig bis"), null=True, blank=True)
@@ -266,7 +292,9 @@ class Attendance(NotContent, models.Model):
         EXCUSED = "excused", _("entschuldigt")
 
     enrolment = models.ForeignKey(
-        Enrolment, verbose_name=_("Anmeldung"), on_delete=models.CASCADE,
+        Enrolment,
+        verbose_name=_("Anmeldung"),
+        on_delete=models.CASCADE,
         related_name="attendance",
     )
     part = models.ForeignKey(
@@ -274,8 +302,12 @@ class Attendance(NotContent, models.Model):
     )
     status = models.CharField(_("Anwesenheit"), max_length=10, choices=Status.choices)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("erfasst von"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erfasst von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("erfasst am"), default=timezone.now)
 
@@ -304,8 +336,12 @@ class EnrolmentLog(NotContent, models.Model):
     )
     to_status = models.CharField(_("nachher"), max_length=10, choices=Enrolment.Status.choices)
     by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("durch"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("durch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reason = models.TextField(_("Grund"), blank=True)
     created_at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
@@ -332,8 +368,9 @@ class AttendeeSequence(NotContent, models.Model):
         verbose_name = _("Kalendersequenz")
         verbose_name_plural = _("Kalendersequenzen")
         constraints = [
-            models.UniqueConstraint(fields=["date", "person"],
-                                    name="attendee_sequence_one_per_date_and_person")
+            models.UniqueConstraint(
+                fields=["date", "person"], name="attendee_sequence_one_per_date_and_person"
+            )
         ]
 
     def __str__(self):
@@ -344,11 +381,14 @@ class Feedback(NotContent, models.Model):
     """A participant's short answer after a date: one per enrolment, given by link."""
 
     enrolment = models.OneToOneField(
-        Enrolment, verbose_name=_("Anmeldung"), on_delete=models.CASCADE,
+        Enrolment,
+        verbose_name=_("Anmeldung"),
+        on_delete=models.CASCADE,
         related_name="feedback",
     )
     rating = models.PositiveSmallIntegerField(
-        _("Gesamtbewertung"), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        _("Gesamtbewertung"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 = gar nicht zufrieden, 5 = sehr zufrieden"),
     )
     useful = models.TextField(_("Was war hilfreich?"), blank=True)

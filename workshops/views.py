@@ -61,7 +61,7 @@ class AttendanceForm(forms.Form):
         for key in self.data:
             if not key.startswith(prefix):
                 continue
-            match = ENROLMENT_FIELD.match(key[len(prefix):])
+            match = ENROLMENT_FIELD.match(key[len(prefix) :])
             if match:
                 entries[int(match.group(1))] = self.data.get(key)
         entries.update(

@@ -64,7 +64,11 @@ def _feed(request, queryset, *, name, filename, private, changed=None):
     moments = [moment for moment in (feed.changed, changed) if moment is not None]
     last_modified = max(moments) if moments else _last_modified([])
     return _calendar_response(
-        request, feed.body, last_modified=last_modified, filename=filename, private=private,
+        request,
+        feed.body,
+        last_modified=last_modified,
+        filename=filename,
+        private=private,
         etag=feed.etag,
     )
 
@@ -150,8 +154,12 @@ def date_file(request, date_id):
     queryset = dates_for_calendar(WorkshopDate.objects.filter(series__live=True))
     date = get_object_or_404(queryset, pk=date_id)
     return _calendar_response(
-        request, date_download(date), last_modified=_last_modified([date]),
-        filename=f"termin-{date.pk}.ics", private=False, download=True,
+        request,
+        date_download(date),
+        last_modified=_last_modified([date]),
+        filename=f"termin-{date.pk}.ics",
+        private=False,
+        download=True,
     )
 
 
@@ -164,9 +172,12 @@ def enrolment_file(request, enrolment_id):
     # The online link is for the participant themself, not for whoever manages their firm.
     own = enrolment if enrolment.person.user_id == request.user.pk else None
     return _calendar_response(
-        request, date_download(date, enrolment=own),
+        request,
+        date_download(date, enrolment=own),
         last_modified=_last_modified([date], enrolment.updated_at),
-        filename=f"termin-{date.pk}.ics", private=True, download=True,
+        filename=f"termin-{date.pk}.ics",
+        private=True,
+        download=True,
     )
 
 
@@ -186,8 +197,10 @@ def account(request):
             calendar_feeds.regenerate(user)
             messages.success(
                 request,
-                _("Ihr Kalender hat eine neue Adresse. Die bisherige Adresse funktioniert nicht "
-                  "mehr; tragen Sie die neue in Ihrem Kalenderprogramm ein."),
+                _(
+                    "Ihr Kalender hat eine neue Adresse. Die bisherige Adresse funktioniert nicht "
+                    "mehr; tragen Sie die neue in Ihrem Kalenderprogramm ein."
+                ),
             )
         else:
             firm = next((f for f in firms if target == f"firm-{f.pk}"), None)
@@ -196,15 +209,17 @@ def account(request):
             calendar_feeds.regenerate(firm)
             messages.success(
                 request,
-                _("Der Kalender von %(firm)s hat eine neue Adresse. Die bisherige Adresse "
-                  "funktioniert nicht mehr.") % {"firm": firm.name},
+                _(
+                    "Der Kalender von %(firm)s hat eine neue Adresse. Die bisherige Adresse "
+                    "funktioniert nicht mehr."
+                )
+                % {"firm": firm.name},
             )
         return redirect("calendar:account")
     context = {
         "personal_url": calendar_feeds.personal_feed_url(user) if personal else None,
         "firm_feeds": [
-            (firm, calendar_feeds.feed_url(calendar_feeds.firm_feed_token(firm)))
-            for firm in firms
+            (firm, calendar_feeds.feed_url(calendar_feeds.firm_feed_token(firm))) for firm in firms
         ],
         "public_url": settings.SITE_URL + reverse("calendar:all"),
     }

@@ -1,6 +1,5 @@
 """Downloads: participant lists, sign-in sheets and certificates of attendance."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -48,9 +47,7 @@ def certificate(request, enrolment_id):
     """The participant, their firm's admins and contacts, and staff; others get 404."""
     if request.user.is_staff and needs_mfa_setup(request.user):
         return redirect("mfa_activate_totp")
-    enrolment = get_object_or_404(
-        exports.certificate_enrolments(request.user), pk=enrolment_id
-    )
+    enrolment = get_object_or_404(exports.certificate_enrolments(request.user), pk=enrolment_id)
     if not exports.attended_parts(enrolment):
         raise Http404(_("Für diese Anmeldung gibt es keine Teilnahmebescheinigung."))
     return download(exports.certificate(enrolment, OfficeSettings.for_default_site()))

@@ -1,7 +1,6 @@
 """Enrolment pages: a firm enrols its people, employees enrol themselves, everybody sees
 and changes their own enrolments. The rules live in workshops.services.enrolment."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -146,8 +145,9 @@ def result(request, date_id):
             "seated": [e for e in enrolments if e.status == Status.CONFIRMED],
             "waiting": [e for e in enrolments if e.status == Status.WAITLISTED],
             # Anything else: cancelled or moved since the form was sent.
-            "other": [e for e in enrolments
-                      if e.status not in (Status.CONFIRMED, Status.WAITLISTED)],
+            "other": [
+                e for e in enrolments if e.status not in (Status.CONFIRMED, Status.WAITLISTED)
+            ],
         },
     )
 
@@ -162,8 +162,10 @@ def enrol_self(request, date_id):
     person = service.self_enrolling_person(request.user)
     if person is None:
         raise PermissionDenied(
-            _("Ihr Unternehmen meldet seine Beschäftigten selbst an. Bitte wenden Sie sich an "
-              "Ihre Firmenadministration.")
+            _(
+                "Ihr Unternehmen meldet seine Beschäftigten selbst an. Bitte wenden Sie sich an "
+                "Ihre Firmenadministration."
+            )
         )
     try:
         [enrolment] = service.enrol(
@@ -191,9 +193,7 @@ def enrol_self(request, date_id):
 @login_required
 def mine(request):
     enrolments = _with_positions(
-        _upcoming_active(
-            Enrolment.objects.for_user(request.user).filter(person__user=request.user)
-        )
+        _upcoming_active(Enrolment.objects.for_user(request.user).filter(person__user=request.user))
     )
     attended = (
         Enrolment.objects.filter(person__user=request.user, status=Enrolment.Status.CONFIRMED)
@@ -218,9 +218,7 @@ def mine(request):
 def firm(request):
     enrolments = _with_positions(
         _upcoming_active(
-            Enrolment.objects.managed_by(request.user).filter(
-                person__firm_id__in=request.firm_ids
-            )
+            Enrolment.objects.managed_by(request.user).filter(person__firm_id__in=request.firm_ids)
         )
     )
     groups = {}
@@ -241,8 +239,7 @@ def _own_or_managed(request, pk):
     enrolment = (
         Enrolment.objects.for_user(request.user)
         .filter(
-            Q(person__user=request.user)
-            | Q(person__firm_id__in=managed_firm_ids(request.user))
+            Q(person__user=request.user) | Q(person__firm_id__in=managed_firm_ids(request.user))
         )
         .select_related("date", "date__series", "person")
         .filter(pk=pk)
@@ -268,9 +265,7 @@ def _change(request, pk, action, success):
 @login_required
 def cancel(request, pk):
     if request.method == "POST":
-        return _change(
-            request, pk, service.cancel, _("Die Anmeldung von %(name)s ist storniert.")
-        )
+        return _change(request, pk, service.cancel, _("Die Anmeldung von %(name)s ist storniert."))
     enrolment = _own_or_managed(request, pk)
     if enrolment.status not in ACTIVE:
         messages.error(request, _("Diese Anmeldung ist bereits storniert."))
@@ -293,7 +288,9 @@ def cancel(request, pk):
 @login_required
 def accept(request, pk):
     return _change(
-        request, pk, service.accept_offer,
+        request,
+        pk,
+        service.accept_offer,
         _("%(name)s hat den Platz angenommen und ist jetzt fest angemeldet."),
     )
 
@@ -302,9 +299,13 @@ def accept(request, pk):
 @login_required
 def decline(request, pk):
     return _change(
-        request, pk, service.decline_offer,
-        _("Der angebotene Platz für %(name)s ist abgelehnt; er geht an die nächste Person auf "
-          "der Warteliste."),
+        request,
+        pk,
+        service.decline_offer,
+        _(
+            "Der angebotene Platz für %(name)s ist abgelehnt; er geht an die nächste Person auf "
+            "der Warteliste."
+        ),
     )
 
 
@@ -325,12 +326,16 @@ def offer_by_link(request, token):
             answered = action
         enrolment.refresh_from_db()
     parts = list(enrolment.date.parts.order_by("starts_at", "pk"))
-    return render(request, "workshops/enrol/offer.html", {
-        "enrolment": enrolment,
-        "parts": parts,
-        "answered": answered,
-        "open_offer": enrolment.status == Status.OFFERED
-        and enrolment.offer_expires_at > timezone.now(),
-        # The email has one link per answer; the page asks to confirm it with one click.
-        "chosen": {"annehmen": "accept", "ablehnen": "decline"}.get(request.GET.get("aktion")),
-    })
+    return render(
+        request,
+        "workshops/enrol/offer.html",
+        {
+            "enrolment": enrolment,
+            "parts": parts,
+            "answered": answered,
+            "open_offer": enrolment.status == Status.OFFERED
+            and enrolment.offer_expires_at > timezone.now(),
+            # The email has one link per answer; the page asks to confirm it with one click.
+            "chosen": {"annehmen": "accept", "ablehnen": "decline"}.get(request.GET.get("aktion")),
+        },
+    )

@@ -33,11 +33,15 @@ class FeedbackForm(forms.Form):
     )
     useful = forms.CharField(
         label=Feedback._meta.get_field("useful").verbose_name,
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     to_improve = forms.CharField(
         label=Feedback._meta.get_field("to_improve").verbose_name,
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -55,8 +59,9 @@ def feedback_form(request, token):
     context = {"enrolment": enrolment, "workshop_date": enrolment.date, "token": token}
     answer = feedback_service.existing_feedback(enrolment)
     if answer is not None:
-        return render(request, "workshops/feedback/already_given.html",
-                      {**context, "feedback": answer})
+        return render(
+            request, "workshops/feedback/already_given.html", {**context, "feedback": answer}
+        )
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,5 +76,8 @@ def feedback_form(request, token):
 @require_http_methods(["GET"])
 def feedback_thanks(request, token):
     enrolment = _enrolment_or_404(token)
-    return render(request, "workshops/feedback/thanks.html",
-                  {"enrolment": enrolment, "workshop_date": enrolment.date})
+    return render(
+        request,
+        "workshops/feedback/thanks.html",
+        {"enrolment": enrolment, "workshop_date": enrolment.date},
+    )

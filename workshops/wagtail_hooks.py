@@ -28,19 +28,31 @@ from .services import dates as date_service
 
 
 def participants_button(date, user, button_class):
-    """"Teilnehmende" as a button of its own, one click from the listing and the edit view."""
+    """ "Teilnehmende" as a button of its own, one click from the listing and the edit view."""
     if not admin_views.may_manage(user):
         return []
-    return [button_class(gettext("Teilnehmende"), url=admin_views.participants_url(date),
-                         icon_name="group", priority=5)]
+    return [
+        button_class(
+            gettext("Teilnehmende"),
+            url=admin_views.participants_url(date),
+            icon_name="group",
+            priority=5,
+        )
+    ]
 
 
 def cancel_button(date, user, button_class):
-    """"Termin absagen", among the further actions."""
+    """ "Termin absagen", among the further actions."""
     if not admin_views.may_manage(user) or date.status == WorkshopDate.Status.CANCELLED:
         return []
-    return [button_class(gettext("Termin absagen"), url=admin_views.cancel_url(date),
-                         icon_name="cross", priority=35)]
+    return [
+        button_class(
+            gettext("Termin absagen"),
+            url=admin_views.cancel_url(date),
+            icon_name="cross",
+            priority=35,
+        )
+    ]
 
 
 def dates_with_parts():
@@ -226,8 +238,15 @@ class EnrolmentViewSet(ModelViewSet):
     # The edit and create views exist but are refused by the permission policy below.
     form_fields = ["date", "person", "status"]
     inspect_view_fields = [
-        "date", "person", "status", "offer_expires_at", "enrolled_by", "created_at", "updated_at",
+        "date",
+        "person",
+        "status",
+        "offer_expires_at",
+        "enrolled_by",
+        "created_at",
+        "updated_at",
     ]
+
 
 register_permission_policy(Enrolment, RulesOnlyPermissionPolicy(Enrolment), exact_class=True)
 

@@ -60,8 +60,10 @@ def _count_request_from(client_ip):
         count = 1
     if count > RATE_LIMIT_REQUESTS:
         raise TooManyRequests(
-            _("Von Ihrem Internetanschluss kamen in der letzten Stunde zu viele Anfragen. "
-              "Bitte versuchen Sie es später noch einmal oder rufen Sie die Anlaufstelle an.")
+            _(
+                "Von Ihrem Internetanschluss kamen in der letzten Stunde zu viele Anfragen. "
+                "Bitte versuchen Sie es später noch einmal oder rufen Sie die Anlaufstelle an."
+            )
         )
 
 
@@ -86,8 +88,10 @@ def submit_request(
     phone = (phone or "").strip()
     if not email and not phone:
         raise AdviceError(
-            _("Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an, damit wir "
-              "Sie erreichen können.")
+            _(
+                "Bitte geben Sie eine E-Mail-Adresse oder eine Telefonnummer an, damit wir "
+                "Sie erreichen können."
+            )
         )
     _count_request_from(client_ip)
     advice_request = AdviceRequest.objects.create(
@@ -101,8 +105,12 @@ def submit_request(
         consent_text=str(CONSENT_TEXT),
         consent_given_at=timezone.now(),
     )
-    record(advice_request, "verbund.advice.submitted", contact_point=contact_point.pk,
-           consent_version=CONSENT_VERSION)
+    record(
+        advice_request,
+        "verbund.advice.submitted",
+        contact_point=contact_point.pk,
+        consent_version=CONSENT_VERSION,
+    )
 
     context = {"advice_request": advice_request, "contact_point": contact_point}
     if email:
@@ -123,8 +131,10 @@ def submit_request(
 def _visible(advice_request, by_user):
     """The request locked for change, if `by_user` may work on it."""
     found = (
-        AdviceRequest.objects.for_user(by_user).filter(pk=advice_request.pk)
-        .values_list("pk", flat=True).first()
+        AdviceRequest.objects.for_user(by_user)
+        .filter(pk=advice_request.pk)
+        .values_list("pk", flat=True)
+        .first()
     )
     if found is None:
         raise AdviceError(_("Sie dürfen diese Anfrage nicht bearbeiten."))

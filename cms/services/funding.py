@@ -86,8 +86,9 @@ def current_programmes(today: date):
         .select_related("alternative_without_qualification")
         .prefetch_related(
             Prefetch("rates", queryset=FundingRate.objects.order_by("sort_order")),
-            Prefetch("not_combinable_with",
-                     queryset=FundingProgrammePage.objects.live().order_by("path")),
+            Prefetch(
+                "not_combinable_with", queryset=FundingProgrammePage.objects.live().order_by("path")
+            ),
         )
         .order_by("path")
     )
@@ -117,12 +118,8 @@ def assess(programme, case: Case, today: date) -> Assessment:
             % {"amount": number_format(programme.max_amount, 0, force_grouping=True)}
         )
     if rate is not None:
-        checks.extend(
-            Check(Status.OPEN, line, from_page=True) for line in rate.condition_lines()
-        )
-    checks.extend(
-        Check(Status.OPEN, line, from_page=True) for line in programme.condition_lines()
-    )
+        checks.extend(Check(Status.OPEN, line, from_page=True) for line in rate.condition_lines())
+    checks.extend(Check(Status.OPEN, line, from_page=True) for line in programme.condition_lines())
     checks.extend(_combinations(programme))
     return assessment
 
@@ -139,11 +136,13 @@ def _region(programme, case):
     chosen = FEDERAL_STATE_NAMES.get(case.federal_state, case.federal_state)
     if case.federal_state in states:
         return [Check(Status.MET, _("Das Programm gilt in %(state)s.") % {"state": chosen})]
-    return [Check(
-        Status.NOT_MET,
-        _("Das Programm gilt nur in %(states)s, nicht in %(state)s.")
-        % {"states": names, "state": chosen},
-    )]
+    return [
+        Check(
+            Status.NOT_MET,
+            _("Das Programm gilt nur in %(states)s, nicht in %(state)s.")
+            % {"states": names, "state": chosen},
+        )
+    ]
 
 
 def _duration(programme, case):
@@ -154,7 +153,9 @@ def _duration(programme, case):
     if in_units:
         unit = _("Unterrichtseinheiten à 45 Minuten")
         described = _("Der Kurs dauert %(hours)s Stunden, das sind etwa %(units)s %(unit)s") % {
-            "hours": _number(case.course_hours), "units": _number(round(length)), "unit": unit,
+            "hours": _number(case.course_hours),
+            "units": _number(round(length)),
+            "unit": unit,
         }
     else:
         unit = _("Stunden")
@@ -168,14 +169,15 @@ def _duration(programme, case):
     too_long = programme.max_duration is not None and length > programme.max_duration
     parts = []
     if programme.min_duration is not None:
-        template = _("mehr als %(min)s") if programme.min_duration_exclusive else _(
-            "mindestens %(min)s"
+        template = (
+            _("mehr als %(min)s") if programme.min_duration_exclusive else _("mindestens %(min)s")
         )
         parts.append(template % {"min": _number(programme.min_duration)})
     if programme.max_duration is not None:
         parts.append(_("höchstens %(max)s") % {"max": _number(programme.max_duration)})
     required = _("verlangt sind %(limits)s %(unit)s") % {
-        "limits": _(" und ").join(parts), "unit": unit
+        "limits": _(" und ").join(parts),
+        "unit": unit,
     }
     status = Status.NOT_MET if too_short or too_long else Status.MET
     return [Check(status, f"{described}; {required}.")]
@@ -195,17 +197,26 @@ def _approval(programme, case):
     checks = []
     for answer, name in answers:
         if answer is True:
-            checks.append(Check(Status.MET, _("%(who)s ist nach AZAV zugelassen.") % {
-                "who": name}))
+            checks.append(Check(Status.MET, _("%(who)s ist nach AZAV zugelassen.") % {"who": name}))
         elif answer is False:
-            checks.append(Check(Status.NOT_MET, _(
-                "%(who)s muss nach AZAV zugelassen sein; das ist hier nicht der Fall."
-            ) % {"who": name}))
+            checks.append(
+                Check(
+                    Status.NOT_MET,
+                    _("%(who)s muss nach AZAV zugelassen sein; das ist hier nicht der Fall.")
+                    % {"who": name},
+                )
+            )
         else:
-            checks.append(Check(Status.OPEN, _(
-                "%(who)s muss nach AZAV zugelassen sein. Fragen Sie den Bildungsanbieter "
-                "danach."
-            ) % {"who": name}))
+            checks.append(
+                Check(
+                    Status.OPEN,
+                    _(
+                        "%(who)s muss nach AZAV zugelassen sein. Fragen Sie den Bildungsanbieter "
+                        "danach."
+                    )
+                    % {"who": name},
+                )
+            )
     return checks
 
 
@@ -215,21 +226,32 @@ def _combinations(programme):
     if not others:
         return []
     titles = _(" oder ").join(f"„{other.title}“" for other in others)
-    return [Check(Status.OPEN, _(
-        "Nicht zusammen mit %(others)s für dieselbe Person und denselben Kurs: Wenn beide "
-        "passen, wählen Sie eines aus."
-    ) % {"others": titles})]
+    return [
+        Check(
+            Status.OPEN,
+            _(
+                "Nicht zusammen mit %(others)s für dieselbe Person und denselben Kurs: Wenn beide "
+                "passen, wählen Sie eines aus."
+            )
+            % {"others": titles},
+        )
+    ]
 
 
 def _qualification(programme, case, today):
     if programme.only_without_qualification:
         if case.has_qualification:
-            return [Check(Status.NOT_MET, _(
-                "Das Programm ist für Personen ohne Berufsabschluss; die Person hat einen."
-            ))]
-        return [Check(Status.MET, _(
-            "Die Person hat keinen Berufsabschluss; das Programm führt zu einem."
-        ))]
+            return [
+                Check(
+                    Status.NOT_MET,
+                    _("Das Programm ist für Personen ohne Berufsabschluss; die Person hat einen."),
+                )
+            ]
+        return [
+            Check(
+                Status.MET, _("Die Person hat keinen Berufsabschluss; das Programm führt zu einem.")
+            )
+        ]
     min_years = programme.min_years_since_qualification
     required = programme.requires_vocational_qualification or min_years is not None
     if not required:
@@ -254,26 +276,44 @@ def _qualification(programme, case, today):
         min_years,
     ) % {"years": min_years}
     if years > min_years:
-        return [Check(Status.MET, _("%(limit)s; er stammt aus dem Jahr %(year)s.") % {
-            "limit": limit, "year": case.qualification_year
-        })]
+        return [
+            Check(
+                Status.MET,
+                _("%(limit)s; er stammt aus dem Jahr %(year)s.")
+                % {"limit": limit, "year": case.qualification_year},
+            )
+        ]
     if years < min_years:
-        return [Check(Status.NOT_MET, _("%(limit)s; er stammt aus dem Jahr %(year)s.") % {
-            "limit": limit, "year": case.qualification_year
-        })]
-    return [Check(Status.OPEN, _(
-        "%(limit)s; er stammt aus dem Jahr %(year)s. Ob die Frist erfüllt ist, hängt vom "
-        "Monat des Abschlusses und vom Kursbeginn ab."
-    ) % {"limit": limit, "year": case.qualification_year})]
+        return [
+            Check(
+                Status.NOT_MET,
+                _("%(limit)s; er stammt aus dem Jahr %(year)s.")
+                % {"limit": limit, "year": case.qualification_year},
+            )
+        ]
+    return [
+        Check(
+            Status.OPEN,
+            _(
+                "%(limit)s; er stammt aus dem Jahr %(year)s. Ob die Frist erfüllt ist, hängt vom "
+                "Monat des Abschlusses und vom Kursbeginn ab."
+            )
+            % {"limit": limit, "year": case.qualification_year},
+        )
+    ]
 
 
 def _age(programme, case):
     if programme.min_age is None:
         return []
     status = Status.MET if case.age >= programme.min_age else Status.NOT_MET
-    return [Check(status, _("Mindestalter %(min)s Jahre; die Person ist %(age)s Jahre alt.") % {
-        "min": programme.min_age, "age": case.age
-    })]
+    return [
+        Check(
+            status,
+            _("Mindestalter %(min)s Jahre; die Person ist %(age)s Jahre alt.")
+            % {"min": programme.min_age, "age": case.age},
+        )
+    ]
 
 
 def _rate(programme, case):
@@ -283,10 +323,20 @@ def _rate(programme, case):
         return [], None, []
     rate = next((rate for rate in rates if rate.covers(case.employees)), None)
     if rate is None:
-        return [Check(Status.NOT_MET, _(
-            "Für Unternehmen mit %(count)s Beschäftigten sieht das Programm keine Förderung "
-            "vor."
-        ) % {"count": case.employees})], None, []
+        return (
+            [
+                Check(
+                    Status.NOT_MET,
+                    _(
+                        "Für Unternehmen mit %(count)s Beschäftigten sieht das Programm "
+                        "keine Förderung vor."
+                    )
+                    % {"count": case.employees},
+                )
+            ],
+            None,
+            [],
+        )
 
     checks = [Check(Status.MET, _("Größenklasse: %(size)s.") % {"size": rate.size_class})]
     payments = []
@@ -309,10 +359,16 @@ def _rate(programme, case):
     if rate.note:
         payments.append(rate.note)
     if not raised_because and rate.raised_if_severely_disabled and _raise_helps(rate):
-        checks.append(Check(Status.OPEN, _(
-            "Bei schwerbehinderten Beschäftigten gilt der erhöhte Satz von %(percent)s %% der "
-            "Lehrgangskosten."
-        ) % {"percent": rate.raised_course_cost_percent}))
+        checks.append(
+            Check(
+                Status.OPEN,
+                _(
+                    "Bei schwerbehinderten Beschäftigten gilt der erhöhte Satz von "
+                    "%(percent)s %% der Lehrgangskosten."
+                )
+                % {"percent": rate.raised_course_cost_percent},
+            )
+        )
     return checks, rate, payments
 
 

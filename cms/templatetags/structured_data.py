@@ -74,14 +74,17 @@ def course_instance(workshop_date, series, series_url):
         instance["endDate"] = timezone.localtime(max(p.ends_at for p in parts)).isoformat()
     locations = []
     if series.format != WorkshopSeriesPage.Format.ONLINE and workshop_date.venue_city:
-        locations.append({
-            "@type": "Place",
-            "name": workshop_date.venue_name or workshop_date.venue_city,
-            "address": _postal_address(
-                workshop_date.venue_street, workshop_date.venue_postal_code,
-                workshop_date.venue_city,
-            ),
-        })
+        locations.append(
+            {
+                "@type": "Place",
+                "name": workshop_date.venue_name or workshop_date.venue_city,
+                "address": _postal_address(
+                    workshop_date.venue_street,
+                    workshop_date.venue_postal_code,
+                    workshop_date.venue_city,
+                ),
+            }
+        )
     if series.format != WorkshopSeriesPage.Format.PRESENCE:
         # The access link is for confirmed participants only; the public gets the page.
         locations.append({"@type": "VirtualLocation", "url": date_url})
@@ -143,7 +146,8 @@ def contact_point_data(point):
         data["knowsAbout"] = topics
     if point.contact_person:
         data["contactPoint"] = {
-            "@type": "ContactPoint", "name": point.contact_person,
+            "@type": "ContactPoint",
+            "name": point.contact_person,
             **({"telephone": point.phone} if point.phone else {}),
         }
     return data

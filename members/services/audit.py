@@ -19,10 +19,14 @@ ACTIONS = {
     "verbund.person.erased": (_("Person anonymisiert"), _("Person anonymisiert")),
     "verbund.token.created": (_("API-Token erstellt"), _("API-Token erstellt")),
     "verbund.token.revoked": (_("API-Token widerrufen"), _("API-Token widerrufen")),
-    "verbund.advice.submitted": (_("Beratungsanfrage eingegangen"),
-                                 _("Beratungsanfrage eingegangen")),
-    "verbund.advice.status": (_("Status der Beratungsanfrage geändert"),
-                              _("Status der Beratungsanfrage geändert")),
+    "verbund.advice.submitted": (
+        _("Beratungsanfrage eingegangen"),
+        _("Beratungsanfrage eingegangen"),
+    ),
+    "verbund.advice.status": (
+        _("Status der Beratungsanfrage geändert"),
+        _("Status der Beratungsanfrage geändert"),
+    ),
     "verbund.advice.note": (_("Notiz zur Beratungsanfrage"), _("Notiz zur Beratungsanfrage")),
     "verbund.attendance.recorded": (_("Anwesenheit erfasst"), _("Anwesenheit erfasst")),
 }

@@ -95,9 +95,13 @@ def build_dashboard(user, firm, now=None):
     enrolments = (
         Enrolment.objects.managed_by(user)
         .filter(person_id__in=rows.keys())
-        .filter(status__in=[
-            Enrolment.Status.CONFIRMED, Enrolment.Status.OFFERED, Enrolment.Status.WAITLISTED,
-        ])
+        .filter(
+            status__in=[
+                Enrolment.Status.CONFIRMED,
+                Enrolment.Status.OFFERED,
+                Enrolment.Status.WAITLISTED,
+            ]
+        )
         .exclude(date__status=WorkshopDate.Status.CANCELLED)
         .with_attendance_flag()
         .select_related("date", "date__series")
@@ -142,5 +146,10 @@ def build_dashboard(user, firm, now=None):
     open_dates = list(
         WorkshopDate.objects.public_upcoming().filter(enrolment_deadline__gt=now)[:OPEN_DATES]
     )
-    return Dashboard(firm=firm, year=year, people=list(rows.values()), invitations=invitations,
-                     open_dates=open_dates)
+    return Dashboard(
+        firm=firm,
+        year=year,
+        people=list(rows.values()),
+        invitations=invitations,
+        open_dates=open_dates,
+    )

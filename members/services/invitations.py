@@ -102,14 +102,18 @@ def get_usable_invitation(token):
     )
     if invitation is None:
         raise InvitationError(
-            _("Dieser Einladungslink ist ungültig. Bitte prüfen Sie, ob Sie ihn vollständig "
-              "kopiert haben, oder bitten Sie um eine neue Einladung."),
+            _(
+                "Dieser Einladungslink ist ungültig. Bitte prüfen Sie, ob Sie ihn vollständig "
+                "kopiert haben, oder bitten Sie um eine neue Einladung."
+            ),
             code="unknown",
         )
     if invitation.accepted_at is not None:
         raise InvitationError(
-            _("Diese Einladung wurde bereits angenommen. Melden Sie sich mit Ihrer "
-              "E-Mail-Adresse an."),
+            _(
+                "Diese Einladung wurde bereits angenommen. Melden Sie sich mit Ihrer "
+                "E-Mail-Adresse an."
+            ),
             code="accepted",
         )
     if invitation.revoked_at is not None:
@@ -119,8 +123,10 @@ def get_usable_invitation(token):
         )
     if invitation.expires_at <= timezone.now():
         raise InvitationError(
-            _("Diese Einladung ist abgelaufen. Bitten Sie Ihre Firmenadministration um eine "
-              "neue Einladung."),
+            _(
+                "Diese Einladung ist abgelaufen. Bitten Sie Ihre Firmenadministration um eine "
+                "neue Einladung."
+            ),
             code="expired",
         )
     return invitation
@@ -143,16 +149,15 @@ def accept_invitation(invitation, user):
     existing = Person.objects.filter(user=user).first()
     if existing is not None and existing.firm_id != invitation.firm_id:
         raise InvitationError(
-            _("Ihr Konto gehört bereits zu einem anderen Unternehmen. Bitte wenden Sie sich an "
-              "die Koordinierungsstelle."),
+            _(
+                "Ihr Konto gehört bereits zu einem anderen Unternehmen. Bitte wenden Sie sich an "
+                "die Koordinierungsstelle."
+            ),
             code="other_firm",
         )
     person = invitation.person or existing
     if person is None:
-        person = (
-            Person.objects.filter(firm=invitation.firm, email__iexact=invitation.email)
-            .first()
-        )
+        person = Person.objects.filter(firm=invitation.firm, email__iexact=invitation.email).first()
     if person is None:
         person = Person(
             firm=invitation.firm,
@@ -205,9 +210,12 @@ def _check_invitable(firm, email, role, person=None):
             continue
         if linked.firm_id != firm.pk:
             raise InvitationError(
-                _("Die Adresse %(email)s gehört bereits zu einem Zugang bei einem anderen "
-                  "Unternehmen. Bitte verwenden Sie eine andere Adresse oder wenden Sie sich "
-                  "an die Koordinierungsstelle.") % {"email": email},
+                _(
+                    "Die Adresse %(email)s gehört bereits zu einem Zugang bei einem anderen "
+                    "Unternehmen. Bitte verwenden Sie eine andere Adresse oder wenden Sie sich "
+                    "an die Koordinierungsstelle."
+                )
+                % {"email": email},
                 code="other_firm",
             )
         if person is not None and linked.pk != person.pk:
@@ -251,8 +259,8 @@ def invite_person(person, *, invited_by):
         )
     if not person.email:
         raise InvitationError(
-            _("Für %(name)s ist keine E-Mail-Adresse hinterlegt. Bitte ergänzen Sie sie "
-              "zuerst.") % {"name": person.full_name},
+            _("Für %(name)s ist keine E-Mail-Adresse hinterlegt. Bitte ergänzen Sie sie zuerst.")
+            % {"name": person.full_name},
             code="no_email",
         )
     _check_invitable(person.firm, person.email.lower(), person.role, person=person)

@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
+
 def policy(name):
     """One figure of settings.VERBUND_LOGIN_GUARD."""
     return settings.VERBUND_LOGIN_GUARD[name]

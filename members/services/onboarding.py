@@ -98,8 +98,9 @@ def submit_application(data):
         consent_given_at=now,
         submitted_at=now,
     )
-    record(firm, "verbund.firm.applied", application=application.pk,
-           consent_version=CONSENT_VERSION)
+    record(
+        firm, "verbund.firm.applied", application=application.pk, consent_version=CONSENT_VERSION
+    )
     _send("received", application)
     return application
 
@@ -144,10 +145,15 @@ def approve_application(application, by_user):
     if not created and person.role != Person.Role.ADMIN:
         person.role = Person.Role.ADMIN
         person.save(update_fields=["role"])
-    record(person, "verbund.person.created" if created else "verbund.person.changed",
-           user=by_user, role=person.role)
-    record(firm, "verbund.firm.approved", user=by_user, application=application.pk,
-           person=person.pk)
+    record(
+        person,
+        "verbund.person.created" if created else "verbund.person.changed",
+        user=by_user,
+        role=person.role,
+    )
+    record(
+        firm, "verbund.firm.approved", user=by_user, application=application.pk, person=person.pk
+    )
     with translation.override(settings.LANGUAGE_CODE):
         create_invitation(
             firm=firm,
@@ -174,7 +180,6 @@ def decline_application(application, by_user, reason):
     application.decided_by = by_user
     application.decline_reason = reason
     application.save(update_fields=["decided_at", "decided_by", "decline_reason"])
-    record(firm, "verbund.firm.declined", user=by_user, application=application.pk,
-           reason=reason)
+    record(firm, "verbund.firm.declined", user=by_user, application=application.pk, reason=reason)
     _send("declined", application, reason=reason)
     return application

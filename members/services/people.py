@@ -47,8 +47,10 @@ def require_manager(user):
     if user.is_staff or managed_firm_ids(user):
         return user
     raise PeopleError(
-        _("Nur Firmenadministrationen, Ansprechpersonen und die Koordinierungsstelle dürfen "
-          "Beschäftigte verwalten."),
+        _(
+            "Nur Firmenadministrationen, Ansprechpersonen und die Koordinierungsstelle dürfen "
+            "Beschäftigte verwalten."
+        ),
         code="forbidden",
     )
 
@@ -75,8 +77,11 @@ def firm_for(user, firm_id=None):
 
 def _unknown_firm():
     # The same answer for a firm that does not exist and one the caller does not manage.
-    return PeopleError(_("Dieses Unternehmen gibt es nicht, oder Sie verwalten es nicht."),
-                       code="not_found", field="firm")
+    return PeopleError(
+        _("Dieses Unternehmen gibt es nicht, oder Sie verwalten es nicht."),
+        code="not_found",
+        field="firm",
+    )
 
 
 def people_of(user, firm):
@@ -95,8 +100,9 @@ def email_taken(firm, email, exclude=None):
 
 
 def duplicate_email_message():
-    return _("Diese E-Mail-Adresse ist in Ihrem Unternehmen bereits für eine andere Person "
-             "eingetragen.")
+    return _(
+        "Diese E-Mail-Adresse ist in Ihrem Unternehmen bereits für eine andere Person eingetragen."
+    )
 
 
 def _duplicate_email():
@@ -119,8 +125,7 @@ def add_person(firm, data, by_user, invite=False, source="web"):
     if email_taken(firm, values["email"]):
         raise _duplicate_email()
     if invite and not values["email"]:
-        raise PeopleError(_("Für eine Einladung wird eine E-Mail-Adresse benötigt."),
-                          field="email")
+        raise PeopleError(_("Für eine Einladung wird eine E-Mail-Adresse benötigt."), field="email")
     try:
         with transaction.atomic():
             person = Person.objects.create(
@@ -159,8 +164,7 @@ def change_person(person, data, by_user, source="web"):
             return mark_left(person, by_user, data["left_on"])
         person.left_on = data["left_on"]  # a corrected date, or back at the firm (None)
         person.save(update_fields=["left_on"])
-        record(person, "verbund.person.changed", user=by_user, fields=["left_on"],
-               source=source)
+        record(person, "verbund.person.changed", user=by_user, fields=["left_on"], source=source)
     return person
 
 
@@ -172,13 +176,17 @@ def mark_left(person, by_user, left_on=None):
     if person.left_on is not None:
         raise PeopleError(
             _("%(name)s ist bereits als ausgeschieden vermerkt.") % {"name": person.full_name},
-            code="already_left", field="left_on",
+            code="already_left",
+            field="left_on",
         )
     if person.user_id is not None and person.user_id == by_user.pk:
         raise PeopleError(
-            _("Sie können sich nicht selbst als ausgeschieden vermerken. Bitten Sie eine andere "
-              "Person Ihres Unternehmens oder die Koordinierungsstelle darum."),
-            code="own_leaving", field="left_on",
+            _(
+                "Sie können sich nicht selbst als ausgeschieden vermerken. Bitten Sie eine andere "
+                "Person Ihres Unternehmens oder die Koordinierungsstelle darum."
+            ),
+            code="own_leaving",
+            field="left_on",
         )
     left_on = left_on or timezone.localdate()
     person.left_on = left_on
@@ -196,8 +204,13 @@ COLUMN_NAMES = {
     "email": {"e-mail", "email", "e_mail", "e-mail-adresse", "email address", "mail"},
     "department": {"abteilung", "department"},
     "personnel_number": {
-        "personalnummer", "personnel_number", "personnel number", "personal-nr.", "personal-nr",
-        "pers.-nr.", "employee number",
+        "personalnummer",
+        "personnel_number",
+        "personnel number",
+        "personal-nr.",
+        "personal-nr",
+        "pers.-nr.",
+        "employee number",
     },
 }
 # Every other column may be missing from a file: its cells count as empty.
@@ -317,9 +330,11 @@ def parse_csv(text):
         raise ImportFileError(_("Die Datei enthält nur die Spaltenüberschriften, keine Personen."))
     if len(data_records) > MAX_IMPORT_ROWS:
         raise ImportFileError(
-            _("Die Datei enthält %(count)s Personen; höchstens %(max)s können auf einmal "
-              "importiert werden. Bitte teilen Sie die Datei auf mehrere Dateien auf. "
-              "Es wurde nichts gespeichert.")
+            _(
+                "Die Datei enthält %(count)s Personen; höchstens %(max)s können auf einmal "
+                "importiert werden. Bitte teilen Sie die Datei auf mehrere Dateien auf. "
+                "Es wurde nichts gespeichert."
+            )
             % {
                 "count": number_format(len(data_records), force_grouping=True),
                 "max": number_format(MAX_IMPORT_ROWS, force_grouping=True),
@@ -344,14 +359,18 @@ def text_warnings(values):
         value = values[name]
         if value.startswith(FORMULA_START):
             warnings.append(
-                _("%(column)s beginnt mit „%(char)s“: Tabellenprogramme könnten den Wert als "
-                  "Formel lesen. Wir speichern ihn als Text und entschärfen ihn in Exporten.")
+                _(
+                    "%(column)s beginnt mit „%(char)s“: Tabellenprogramme könnten den Wert als "
+                    "Formel lesen. Wir speichern ihn als Text und entschärfen ihn in Exporten."
+                )
                 % {"column": column_label(name), "char": value[0]}
             )
         if DIRECTION_CONTROLS.search(value):
             warnings.append(
-                _("%(column)s enthält unsichtbare Zeichen, die die Schreibrichtung umkehren "
-                  "(etwa U+202E). Bitte prüfen Sie den Wert in Ihrer Datei.")
+                _(
+                    "%(column)s enthält unsichtbare Zeichen, die die Schreibrichtung umkehren "
+                    "(etwa U+202E). Bitte prüfen Sie den Wert in Ihrer Datei."
+                )
                 % {"column": column_label(name)}
             )
     return warnings
@@ -398,8 +417,10 @@ def check_rows(firm, rows):
             first_line_of[email] = row.line
         if email in existing:
             row.problems.append(
-                _("Für diese E-Mail-Adresse ist in Ihrem Unternehmen bereits eine Person "
-                  "eingetragen.")
+                _(
+                    "Für diese E-Mail-Adresse ist in Ihrem Unternehmen bereits eine Person "
+                    "eingetragen."
+                )
             )
     return ImportPreview(rows=rows)
 
@@ -414,9 +435,7 @@ def import_people(firm, text, by_user):
     Firm.objects.select_for_update().filter(pk=firm.pk).first()
     preview = preview_import(firm, text)
     if not preview.is_valid:
-        raise PeopleError(
-            _("Die Datei enthält fehlerhafte Zeilen. Es wurde nichts gespeichert.")
-        )
+        raise PeopleError(_("Die Datei enthält fehlerhafte Zeilen. Es wurde nichts gespeichert."))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -426,8 +445,10 @@ def import_people(firm, text, by_user):
             )
     except IntegrityError as exc:
         raise PeopleError(
-            _("Beim Speichern wurde eine doppelte E-Mail-Adresse gefunden. Es wurde nichts "
-              "gespeichert; bitte laden Sie die Datei erneut hoch.")
+            _(
+                "Beim Speichern wurde eine doppelte E-Mail-Adresse gefunden. Es wurde nichts "
+                "gespeichert; bitte laden Sie die Datei erneut hoch."
+            )
         ) from exc
     record(firm, "verbund.person.imported", user=by_user, count=len(people))
     return people

@@ -196,9 +196,7 @@ def _anonymise_log_entries(instances, label, clear_data=True):
         changes = {"label": label}
         if clear_data:
             changes["data"] = {}
-        ModelLogEntry.objects.filter(content_type=content_type, object_id__in=ids).update(
-            **changes
-        )
+        ModelLogEntry.objects.filter(content_type=content_type, object_id__in=ids).update(**changes)
 
 
 def _erase_user(user):
@@ -212,9 +210,7 @@ def _erase_user(user):
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     Session.objects.filter(session_key__in=user_session_keys(user)).delete()
-    APIToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    APIToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     profile_model = apps.get_model("wagtailusers", "UserProfile")
     profile_model.objects.filter(user=user).delete()
     _anonymise_log_entries([user], str(user))
@@ -233,8 +229,7 @@ def erase_person(person, by_user):
         )
         if person.erased_at is not None:
             raise ErasureError(
-                _("Diese Person wurde bereits am %(date)s anonymisiert. Es wurde nichts "
-                  "geändert.")
+                _("Diese Person wurde bereits am %(date)s anonymisiert. Es wurde nichts geändert.")
                 % {"date": timezone.localtime(person.erased_at).strftime("%d.%m.%Y")}
             )
         now = timezone.now()

@@ -64,8 +64,10 @@ def save_search(user, query_string):
     filters = offers.from_query_string(query_string)
     if filters.is_empty:
         raise SavedSearchError(
-            _("Bitte wählen Sie zuerst mindestens einen Filter; eine Suche nach allen "
-              "Terminen lässt sich nicht speichern.")
+            _(
+                "Bitte wählen Sie zuerst mindestens einen Filter; eine Suche nach allen "
+                "Terminen lässt sich nicht speichern."
+            )
         )
     if offers.problems(filters):
         raise SavedSearchError(_("Diese Suche enthält ungültige Angaben."))

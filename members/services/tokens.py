@@ -27,8 +27,14 @@ def tokens_of(user):
 def create_token(user, name, *, created_by=None):
     """Create a token for `user`. Returns (token, plaintext); the plaintext exists only here."""
     token, plaintext = APIToken.create_token(user=user, name=name.strip())
-    record(token, "verbund.token.created", user=created_by or user, name=token.name,
-           prefix=token.prefix, owner=user.pk)
+    record(
+        token,
+        "verbund.token.created",
+        user=created_by or user,
+        name=token.name,
+        prefix=token.prefix,
+        owner=user.pk,
+    )
     return token, plaintext
 
 
@@ -37,6 +43,7 @@ def revoke_token(token, *, revoked_by):
     """Revoke `token` (once); later requests with it are refused."""
     if token.revoked_at is None:
         token.revoke()
-        record(token, "verbund.token.revoked", user=revoked_by, name=token.name,
-               prefix=token.prefix)
+        record(
+            token, "verbund.token.revoked", user=revoked_by, name=token.name, prefix=token.prefix
+        )
     return token

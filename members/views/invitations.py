@@ -70,9 +70,7 @@ def invitation(request, token):
                 person = service.accept_invitation(invitation, user)
             except InvitationError as error:
                 context["error"] = error.message
-                return render(
-                    request, "members/invitations/invitation.html", context, status=409
-                )
+                return render(request, "members/invitations/invitation.html", context, status=409)
             messages.success(
                 request,
                 _("Sie sind jetzt für %(firm)s freigeschaltet (Rolle: %(role)s).")

@@ -27,8 +27,10 @@ class ApplicationForm(HoneypotForm, forms.ModelForm):
     consent = forms.BooleanField(
         label=_("Ich stimme der oben stehenden Einwilligung zu"),
         error_messages={
-            "required": _("Bitte stimmen Sie der Verarbeitung Ihrer Daten zu, damit wir "
-                          "Ihren Antrag bearbeiten können.")
+            "required": _(
+                "Bitte stimmen Sie der Verarbeitung Ihrer Daten zu, damit wir "
+                "Ihren Antrag bearbeiten können."
+            )
         },
     )
     website = forms.URLField(
@@ -59,9 +61,7 @@ class ApplicationForm(HoneypotForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
-        self.fields["legal_form"].choices = [("", _("Bitte wählen"))] + list(
-            Firm.LegalForm.choices
-        )
+        self.fields["legal_form"].choices = [("", _("Bitte wählen"))] + list(Firm.LegalForm.choices)
         self.fields["sector"].choices = [("", _("Bitte wählen"))] + list(Firm.Sector.choices)
         self.fields["sector"].initial = None
         self.fields["district"].empty_label = _("Bitte wählen")
@@ -88,18 +88,20 @@ class ApplicationForm(HoneypotForm, forms.ModelForm):
         email = self.cleaned_data["contact_email"].strip().lower()
         if onboarding.has_open_application(email):
             raise forms.ValidationError(
-                _("Für diese E-Mail-Adresse liegt bereits ein Antrag vor, über den noch nicht "
-                  "entschieden ist. Wir melden uns bei Ihnen.")
+                _(
+                    "Für diese E-Mail-Adresse liegt bereits ein Antrag vor, über den noch nicht "
+                    "entschieden ist. Wir melden uns bei Ihnen."
+                )
             )
         return email
-
 
     def firm_fields(self):
         return [self[name] for name in ("name", "legal_form", "sector", "employee_count")]
 
     def address_fields(self):
-        return [self[name] for name in ("street", "postal_code", "city", "district", "phone",
-                                        "website")]
+        return [
+            self[name] for name in ("street", "postal_code", "city", "district", "phone", "website")
+        ]
 
     def contact_fields(self):
         return [self[name] for name in onboarding.CONTACT_FIELDS]

@@ -1,6 +1,5 @@
 """People of a member firm, for its admins and contacts: list, add, edit, left, CSV import."""
 
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -44,8 +43,9 @@ class PersonForm(forms.ModelForm):
 
     def clean_email(self):
         email = (self.cleaned_data.get("email") or "").strip().lower()
-        if service.email_taken(self.firm, email, exclude=self.instance if self.instance.pk
-                               else None):
+        if service.email_taken(
+            self.firm, email, exclude=self.instance if self.instance.pk else None
+        ):
             raise forms.ValidationError(service.duplicate_email_message())
         return email
 
@@ -66,9 +66,7 @@ class AddPersonForm(PersonForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("invite") and not cleaned.get("email") and "email" not in self.errors:
-            self.add_error(
-                "email", _("Für eine Einladung wird eine E-Mail-Adresse benötigt.")
-            )
+            self.add_error("email", _("Für eine Einladung wird eine E-Mail-Adresse benötigt."))
         return cleaned
 
 
@@ -126,15 +124,15 @@ def person_add(request):
     if request.method == "POST" and form.is_valid():
         try:
             person = service.add_person(
-                request.firm, form.cleaned_data, request.user,
+                request.firm,
+                form.cleaned_data,
+                request.user,
                 invite=form.cleaned_data["invite"],
             )
         except service.PeopleError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request, _("%(name)s wurde angelegt.") % {"name": person.full_name}
-            )
+            messages.success(request, _("%(name)s wurde angelegt.") % {"name": person.full_name})
             return redirect("members:people")
     return render(request, "members/people/form.html", {"form": form, "person": None})
 
@@ -178,8 +176,8 @@ def person_left(request, person_id):
         else:
             messages.success(
                 request,
-                _("%(name)s ist als ausgeschieden vermerkt und bleibt für die Historie "
-                  "erhalten.") % {"name": person},
+                _("%(name)s ist als ausgeschieden vermerkt und bleibt für die Historie erhalten.")
+                % {"name": person},
             )
             return redirect("members:people")
     return render(request, "members/people/left.html", {"form": form, "person": person})
@@ -206,8 +204,9 @@ def people_import(request):
         return redirect("members:people")
     if request.method == "POST" and action == "confirm":
         if stored is None:
-            error = _("Die hochgeladene Datei ist nicht mehr vorhanden. Bitte laden Sie sie "
-                      "erneut hoch.")
+            error = _(
+                "Die hochgeladene Datei ist nicht mehr vorhanden. Bitte laden Sie sie erneut hoch."
+            )
         else:
             try:
                 people = service.import_people(request.firm, stored["text"], request.user)
@@ -218,8 +217,11 @@ def people_import(request):
                 request.session.pop(IMPORT_SESSION_KEY, None)
                 messages.success(
                     request,
-                    ngettext("%(count)s Person wurde importiert.",
-                             "%(count)s Personen wurden importiert.", len(people))
+                    ngettext(
+                        "%(count)s Person wurde importiert.",
+                        "%(count)s Personen wurden importiert.",
+                        len(people),
+                    )
                     % {"count": len(people)},
                 )
                 return redirect("members:people")
@@ -275,8 +277,9 @@ urlpatterns = [
     path("firma/personen/", people_list, name="people"),
     path("firma/personen/neu/", person_add, name="person_add"),
     path("firma/personen/import/", people_import, name="people_import"),
-    path("firma/personen/import/vorlage.csv", people_import_template,
-         name="people_import_template"),
+    path(
+        "firma/personen/import/vorlage.csv", people_import_template, name="people_import_template"
+    ),
     path("firma/personen/<int:person_id>/bearbeiten/", person_edit, name="person_edit"),
     path("firma/personen/<int:person_id>/ausgeschieden/", person_left, name="person_left"),
 ]

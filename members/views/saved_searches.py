@@ -25,13 +25,16 @@ def saved_search_create(request):
     if created:
         messages.success(
             request,
-            _("Ihre Suche „%(name)s“ ist gespeichert. Sobald neue passende Termine "
-              "veröffentlicht werden, erhalten Sie eine E-Mail.") % {"name": search.name},
+            _(
+                "Ihre Suche „%(name)s“ ist gespeichert. Sobald neue passende Termine "
+                "veröffentlicht werden, erhalten Sie eine E-Mail."
+            )
+            % {"name": search.name},
         )
     else:
         messages.info(
-            request, _("Diese Suche hatten Sie schon gespeichert („%(name)s“).")
-            % {"name": search.name},
+            request,
+            _("Diese Suche hatten Sie schon gespeichert („%(name)s“).") % {"name": search.name},
         )
     return redirect("members:saved_searches")
 
@@ -53,9 +56,7 @@ def saved_search_delete(request, search_id):
         raise Http404
     if request.method == "POST":
         saved_searches.delete_search(request.user, search.pk)
-        messages.success(
-            request, _("Die Suche „%(name)s“ wurde gelöscht.") % {"name": search.name}
-        )
+        messages.success(request, _("Die Suche „%(name)s“ wurde gelöscht.") % {"name": search.name})
         return redirect("members:saved_searches")
     return render(request, "members/saved_searches/delete.html", {"search": search})
 
@@ -64,7 +65,8 @@ urlpatterns = [
     path("konto/suchen/", saved_search_list, name="saved_searches"),
     path("konto/suchen/speichern/", saved_search_create, name="saved_search_create"),
     path(
-        "konto/suchen/<int:search_id>/loeschen/", saved_search_delete,
+        "konto/suchen/<int:search_id>/loeschen/",
+        saved_search_delete,
         name="saved_search_delete",
     ),
 ]

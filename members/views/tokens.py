@@ -39,8 +39,10 @@ def token_holder_required(view):
     def wrapper(request, *args, **kwargs):
         if not can_manage_tokens(request.user):
             raise PermissionDenied(
-                _("API-Tokens können nur Firmenadministrationen und die Koordinierungsstelle "
-                  "erstellen.")
+                _(
+                    "API-Tokens können nur Firmenadministrationen und die Koordinierungsstelle "
+                    "erstellen."
+                )
             )
         return view(request, *args, **kwargs)
 
@@ -74,8 +76,11 @@ def token_revoke(request, token_id):
             revoke_token(token, revoked_by=request.user)
             messages.success(
                 request,
-                _("Das Token „%(name)s“ wurde widerrufen. Anfragen damit werden ab sofort "
-                  "abgelehnt.") % {"name": token.name},
+                _(
+                    "Das Token „%(name)s“ wurde widerrufen. Anfragen damit werden ab sofort "
+                    "abgelehnt."
+                )
+                % {"name": token.name},
             )
         return redirect("members:api_tokens")
     return render(request, "members/tokens/revoke.html", {"token": token})

@@ -58,8 +58,11 @@ def firm_admins():
             erased_at__isnull=True,
         )
         .exclude(email="")
-        .filter(_not_unsubscribed(Unsubscription.Category.FIRM_DIGEST, person_field="pk",
-                                  user_field="user_id"))
+        .filter(
+            _not_unsubscribed(
+                Unsubscription.Category.FIRM_DIGEST, person_field="pk", user_field="user_id"
+            )
+        )
     )
 
 
@@ -130,7 +133,8 @@ def queue_firm_digests(now=None):
 
 def staff_recipients():
     return (
-        get_user_model().objects.filter(is_staff=True, is_active=True)
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
         .exclude(email="")
         .filter(_not_unsubscribed(Unsubscription.Category.STAFF_DIGEST, user_field="pk"))
     )
@@ -160,9 +164,13 @@ def underbooked_dates(now=None):
     """Dates whose enrolment deadline is near and that have fewer than
     UNDERBOOKED_SEAT_SHARE of their seats taken."""
     now = now or timezone.now()
-    candidates = _running_dates(now).filter(
-        enrolment_deadline__gt=now, enrolment_deadline__lte=now + UNDERBOOKED_DEADLINE_WINDOW
-    ).order_by("enrolment_deadline", "pk")
+    candidates = (
+        _running_dates(now)
+        .filter(
+            enrolment_deadline__gt=now, enrolment_deadline__lte=now + UNDERBOOKED_DEADLINE_WINDOW
+        )
+        .order_by("enrolment_deadline", "pk")
+    )
     return [
         date for date in candidates if date.seats_taken < date.capacity * UNDERBOOKED_SEAT_SHARE
     ]
@@ -194,7 +202,8 @@ def content_in_moderation():
     )
     page_type_id = ContentType.objects.get_for_model(Page).pk
     page_ids = [
-        int(state.object_id) for state in states
+        int(state.object_id)
+        for state in states
         if state.base_content_type_id == page_type_id and state.object_id.isdigit()
     ]
     pages = Page.objects.in_bulk(page_ids)
@@ -205,13 +214,15 @@ def content_in_moderation():
             page = pages.get(int(state.object_id))
         content_type = ContentType.objects.get_for_id(state.base_content_type_id)
         task_state = state.current_task_state
-        waiting.append({
-            "title": page.title if page else f"{content_type.name} {state.object_id}",
-            "page": page,
-            "task": task_state.task.name if task_state is not None else "",
-            "requested_by": state.requested_by,
-            "since": state.created_at,
-        })
+        waiting.append(
+            {
+                "title": page.title if page else f"{content_type.name} {state.object_id}",
+                "page": page,
+                "task": task_state.task.name if task_state is not None else "",
+                "requested_by": state.requested_by,
+                "since": state.created_at,
+            }
+        )
     return waiting
 
 
@@ -222,7 +233,8 @@ def staff_digest(since, now=None):
         "since": since,
         "new_enrolments": enrolments[:NEW_ENROLMENTS_LISTED],
         "new_enrolments_count": (
-            len(enrolments) if len(enrolments) <= NEW_ENROLMENTS_LISTED
+            len(enrolments)
+            if len(enrolments) <= NEW_ENROLMENTS_LISTED
             else new_enrolments(since).count()
         ),
         "underbooked": underbooked_dates(now),
@@ -233,8 +245,14 @@ def staff_digest(since, now=None):
         "in_moderation": content_in_moderation(),
     }
     digest["is_empty"] = not any(
-        digest[key] for key in ("new_enrolments", "underbooked", "full_with_waitlist",
-                                "applications", "in_moderation")
+        digest[key]
+        for key in (
+            "new_enrolments",
+            "underbooked",
+            "full_with_waitlist",
+            "applications",
+            "in_moderation",
+        )
     )
     return digest
 

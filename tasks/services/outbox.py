@@ -79,8 +79,18 @@ def make_key(kind, *, person=None, user=None, email="", about=None, version=""):
     return f"{kind}|{recipient}|{target}|{version}"[:200]
 
 
-def notify(kind, *, person=None, user=None, email="", about=None, version="", due_at=None,
-           context=None, key=None):
+def notify(
+    kind,
+    *,
+    person=None,
+    user=None,
+    email="",
+    about=None,
+    version="",
+    due_at=None,
+    context=None,
+    key=None,
+):
     """Put one notification into the outbox, in the caller's transaction.
 
     Returns the new row, or None when the same event is already in the outbox. Rows that
@@ -88,8 +98,7 @@ def notify(kind, *, person=None, user=None, email="", about=None, version="", du
     """
     if person is None and user is None and not email:
         raise ValueError("a notification needs a person, a user or an address")
-    key = key or make_key(kind, person=person, user=user, email=email, about=about,
-                          version=version)
+    key = key or make_key(kind, person=person, user=user, email=email, about=about, version=version)
     now = timezone.now()
     defaults = {
         "kind": kind,
@@ -202,9 +211,7 @@ def enqueue(pks, *, sweeping=False):
         return 0
     # Marked before publishing: a worker that gets the task at once must not find the row
     # locked by this update (it would skip the row as "being sent by another worker").
-    Notification.objects.filter(pk__in=pks, state=State.PENDING).update(
-        enqueued_at=timezone.now()
-    )
+    Notification.objects.filter(pk__in=pks, state=State.PENDING).update(enqueued_at=timezone.now())
     published = 0
     try:
         for pk in pks:
@@ -212,8 +219,11 @@ def enqueue(pks, *, sweeping=False):
             published += 1
     except Exception:  # the broker is unreachable; the rows stay pending in the database
         _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
-        logger.warning("Broker unreachable, %s notification(s) wait for the sweeper",
-                       len(pks) - published, exc_info=True)
+        logger.warning(
+            "Broker unreachable, %s notification(s) wait for the sweeper",
+            len(pks) - published,
+            exc_info=True,
+        )
         Notification.objects.filter(pk__in=pks[published:], state=State.PENDING).update(
             enqueued_at=None
         )
@@ -252,9 +262,7 @@ def _lock_due_row(pk, now):
     # `of` keeps the lock on the outbox row: PostgreSQL cannot lock the nullable side of
     # the outer joins. A row locked by another worker is being sent right now: skip it.
     return (
-        due.select_for_update(skip_locked=True, of=("self",))
-        .select_related(*ROW_RELATIONS)
-        .first()
+        due.select_for_update(skip_locked=True, of=("self",)).select_related(*ROW_RELATIONS).first()
     )
 
 
@@ -292,10 +300,22 @@ def deliver(pk, connection):
                 row.state = State.FAILED
             else:
                 row.due_at = timezone.now() + retry_delay(row.attempts)
-            row.save(update_fields=["attempts", "last_error", "enqueued_at", "state", "due_at",
-                                    "updated_at"])
-            logger.warning("Notification %s not delivered (attempt %s): %s", row.pk,
-                           row.attempts, row.last_error)
+            row.save(
+                update_fields=[
+                    "attempts",
+                    "last_error",
+                    "enqueued_at",
+                    "state",
+                    "due_at",
+                    "updated_at",
+                ]
+            )
+            logger.warning(
+                "Notification %s not delivered (attempt %s): %s",
+                row.pk,
+                row.attempts,
+                row.last_error,
+            )
             return row.state
         except Exception as exc:  # e.g. an address the mail library refuses: no retry helps
             logger.exception("Notification %s could not be sent", row.pk)
@@ -307,8 +327,9 @@ def deliver(pk, connection):
         row.sent_at = timezone.now()
         row.to_email = address
         row.last_error = ""
-        row.save(update_fields=["attempts", "state", "sent_at", "to_email", "last_error",
-                                "updated_at"])
+        row.save(
+            update_fields=["attempts", "state", "sent_at", "to_email", "last_error", "updated_at"]
+        )
         return row.state
 
 
@@ -370,7 +391,5 @@ def forget_recipient(*, person=None, user=None, addresses=()):
 def _message_addresses(row):
     """Every address a ready-made message row was sent to, lower-cased."""
     message = row.context.get("message", {})
-    listed = [row.to_email, *message.get("to", []), *message.get("cc", []),
-              *message.get("bcc", [])]
+    listed = [row.to_email, *message.get("to", []), *message.get("cc", []), *message.get("bcc", [])]
     return {parseaddr(entry)[1].lower() for entry in listed if entry}
-

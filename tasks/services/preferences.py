@@ -18,8 +18,7 @@ SALT = "verbund.unsubscribe"
 
 
 def make_token(*, category, person_id=None, user_id=None):
-    return signing.dumps({"c": category, "p": person_id, "u": user_id}, salt=SALT,
-                         compress=True)
+    return signing.dumps({"c": category, "p": person_id, "u": user_id}, salt=SALT, compress=True)
 
 
 def read_token(token):
@@ -105,8 +104,10 @@ def save_choices(user, wanted):
         )
         # The same form sent twice at once: the second insert of a choice changes nothing.
         Unsubscription.objects.bulk_create(
-            [Unsubscription(user=user, category=category)
-             for category in sorted(offered - wanted - already_off)],
+            [
+                Unsubscription(user=user, category=category)
+                for category in sorted(offered - wanted - already_off)
+            ],
             ignore_conflicts=True,
         )
     return unsubscribed_categories(user) & offered

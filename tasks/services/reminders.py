@@ -22,8 +22,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def reminder_days():
     """The configured offsets in days, largest first, without duplicates."""
-    return sorted({int(days) for days in settings.VERBUND_REMINDER_DAYS if int(days) > 0},
-                  reverse=True)
+    return sorted(
+        {int(days) for days in settings.VERBUND_REMINDER_DAYS if int(days) > 0}, reverse=True
+    )
 
 
 def due_at(first_start, days):

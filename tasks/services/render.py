@@ -91,9 +91,9 @@ def is_unsubscribed(row):
     recipients = Unsubscription.objects.filter(category=category)
     if row.person_id:
         account = row.person.user_id
-        return recipients.filter(
-            person_id=row.person_id
-        ).exists() or (account is not None and recipients.filter(user_id=account).exists())
+        return recipients.filter(person_id=row.person_id).exists() or (
+            account is not None and recipients.filter(user_id=account).exists()
+        )
     if row.user_id:
         return recipients.filter(user_id=row.user_id).exists()
     return False
@@ -146,7 +146,8 @@ def build_message(row, address):
         if context.get("on_behalf_of"):
             # The inbox of a firm admin shows at once whom a message is about.
             subject = _("Für %(name)s: %(subject)s") % {
-                "name": context["on_behalf_of"], "subject": subject,
+                "name": context["on_behalf_of"],
+                "subject": subject,
             }
         text = render_to_string(f"{base}.txt", context)
         html = render_to_string(f"{base}.html", context)
@@ -155,8 +156,12 @@ def build_message(row, address):
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = NotificationEmail(
-        subject=subject, body=text, from_email=sender(office_settings), to=[address],
-        headers=headers, alternative_parts=alternatives,
+        subject=subject,
+        body=text,
+        from_email=sender(office_settings),
+        to=[address],
+        headers=headers,
+        alternative_parts=alternatives,
     )
     message.attach_alternative(html, "text/html")
     for part in attachments:

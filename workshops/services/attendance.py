@@ -106,10 +106,7 @@ def record_attendance(workshop_date, part, entries, by_user, now=None):
         )
     if not has_started(part, now):
         raise AttendanceError(
-            _(
-                "Die Anwesenheit kann erst ab Beginn des Teils erfasst werden "
-                "(%(start)s Uhr)."
-            )
+            _("Die Anwesenheit kann erst ab Beginn des Teils erfasst werden (%(start)s Uhr).")
             % {"start": timezone.localtime(part.starts_at).strftime("%d.%m.%Y, %H:%M")}
         )
     if not entries:

@@ -102,12 +102,12 @@ def cancel_date(date_id, by_user, reason):
         raise NotFound()
     reason = (reason or "").strip()
     if not reason:
-        raise EnrolmentError(_("Bitte geben Sie einen Grund an."), code="reason_missing",
-                             status=400)
+        raise EnrolmentError(
+            _("Bitte geben Sie einen Grund an."), code="reason_missing", status=400
+        )
     date = _lock_dates(date_id)[date_id]
     if date.status == WorkshopDate.Status.CANCELLED:
-        raise EnrolmentError(_("Dieser Termin ist bereits abgesagt."),
-                             code="already_cancelled")
+        raise EnrolmentError(_("Dieser Termin ist bereits abgesagt."), code="already_cancelled")
     now = timezone.now()
     active = list(
         Enrolment.objects.filter(date=date, status__in=ACTIVE).values_list("pk", "status")
@@ -127,7 +127,9 @@ def cancel_date(date_id, by_user, reason):
         for pk, status in active
     )
     WorkshopDate.objects.filter(pk=date.pk).update(
-        status=WorkshopDate.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now,
+        status=WorkshopDate.Status.CANCELLED,
+        sequence=F("sequence") + 1,
+        updated_at=now,
         cancelled_at=now,
     )
     notifications.date_cancelled(date, active, sequence=date.sequence + 1)

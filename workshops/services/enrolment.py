@@ -54,8 +54,10 @@ def _lock_dates(*date_ids):
         )
     except OperationalError as exc:
         raise EnrolmentError(
-            _("Gerade melden sich viele Personen gleichzeitig an. Bitte versuchen Sie es in "
-              "einigen Sekunden noch einmal."),
+            _(
+                "Gerade melden sich viele Personen gleichzeitig an. Bitte versuchen Sie es in "
+                "einigen Sekunden noch einmal."
+            ),
             code="busy",
             status=503,
         ) from exc
@@ -188,8 +190,9 @@ def enrol(*, date_id, person_ids, by_user, waitlist=True):
     """
     person_ids = list(dict.fromkeys(person_ids))
     if not person_ids:
-        raise EnrolmentError(_("Bitte wählen Sie mindestens eine Person aus."), code="empty",
-                             status=400)
+        raise EnrolmentError(
+            _("Bitte wählen Sie mindestens eine Person aus."), code="empty", status=400
+        )
     people = {
         person.pk: person
         for person in Person.objects.select_related("firm").filter(pk__in=person_ids)
@@ -257,8 +260,9 @@ def _enrol_locked(date_id, people, by_user, waitlist):
 def _no_seat_message(date, taken):
     if taken >= date.capacity:
         return _("Der Termin ist ausgebucht.")
-    return _("Ihr Unternehmen hat die Höchstzahl von %(limit)s Plätzen für diesen Termin "
-             "erreicht.") % {"limit": date.firm_limit}
+    return _(
+        "Ihr Unternehmen hat die Höchstzahl von %(limit)s Plätzen für diesen Termin erreicht."
+    ) % {"limit": date.firm_limit}
 
 
 def staff_add(*, date_id, person_id, by_user, reason):
@@ -267,8 +271,9 @@ def staff_add(*, date_id, person_id, by_user, reason):
         raise NotFound()
     reason = (reason or "").strip()
     if not reason:
-        raise EnrolmentError(_("Bitte geben Sie einen Grund an."), code="reason_missing",
-                             status=400)
+        raise EnrolmentError(
+            _("Bitte geben Sie einen Grund an."), code="reason_missing", status=400
+        )
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound()
@@ -303,7 +308,8 @@ def promote_waitlist(date, by_user=None, now=None):
     taken, per_firm = _seat_counts(date)
     offered = []
     if taken < date.capacity and date.status not in (
-        WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE
+        WorkshopDate.Status.CANCELLED,
+        WorkshopDate.Status.DONE,
     ):
         waiting = (
             Enrolment.objects.filter(date=date, status=Status.WAITLISTED)
@@ -317,7 +323,9 @@ def promote_waitlist(date, by_user=None, now=None):
             if not _has_seat(date, firm_id, taken, per_firm):
                 continue
             _set_status(
-                enrolment, Status.OFFERED, by_user,
+                enrolment,
+                Status.OFFERED,
+                by_user,
                 offer_expires_at=now + timedelta(hours=date.offer_hours),
             )
             taken += 1
@@ -343,9 +351,7 @@ def _load_for_change(enrolment_id, by_user, *, by_link=False):
     """
     enrolments = Enrolment.objects if by_link else Enrolment.objects.for_user(by_user)
     enrolment = (
-        enrolments.select_related("person", "person__firm", "date")
-        .filter(pk=enrolment_id)
-        .first()
+        enrolments.select_related("person", "person__firm", "date").filter(pk=enrolment_id).first()
     )
     if enrolment is None:
         raise NotFound()
@@ -363,16 +369,14 @@ def cancel(*, enrolment_id, by_user, reason=""):
     date = _lock_dates(enrolment.date_id)[enrolment.date_id]
     enrolment.refresh_from_db()
     if enrolment.status not in (*SEAT_HOLDING, Status.WAITLISTED):
-        raise EnrolmentError(_("Diese Anmeldung ist bereits storniert."),
-                             code="already_cancelled")
+        raise EnrolmentError(_("Diese Anmeldung ist bereits storniert."), code="already_cancelled")
     if (
         enrolment.status == Status.CONFIRMED
         and date.cancellation_deadline <= timezone.now()
         and not by_user.is_staff
     ):
         raise EnrolmentError(
-            _("Die Stornofrist ist abgelaufen. Bitte wenden Sie sich an die "
-              "Koordinierungsstelle."),
+            _("Die Stornofrist ist abgelaufen. Bitte wenden Sie sich an die Koordinierungsstelle."),
             code="cancellation_deadline_passed",
         )
     _set_status(enrolment, Status.CANCELLED, by_user, reason)
@@ -388,8 +392,9 @@ def accept_offer(*, enrolment_id, by_user, by_link=False):
         date = _lock_dates(enrolment.date_id)[enrolment.date_id]
         enrolment.refresh_from_db()
         if enrolment.status != Status.OFFERED:
-            raise EnrolmentError(_("Für diese Anmeldung liegt kein Platzangebot vor."),
-                                 code="no_offer")
+            raise EnrolmentError(
+                _("Für diese Anmeldung liegt kein Platzangebot vor."), code="no_offer"
+            )
         expired = enrolment.offer_expires_at <= timezone.now()
         if expired:
             _expire(enrolment, date)
@@ -397,8 +402,10 @@ def accept_offer(*, enrolment_id, by_user, by_link=False):
             _set_status(enrolment, Status.CONFIRMED, by_user, offer_expires_at=None)
     if expired:
         raise EnrolmentError(
-            _("Das Platzangebot ist leider abgelaufen; der Platz ging an die nächste Person "
-              "auf der Warteliste."),
+            _(
+                "Das Platzangebot ist leider abgelaufen; der Platz ging an die nächste Person "
+                "auf der Warteliste."
+            ),
             code="offer_expired",
         )
     return enrolment
@@ -410,8 +417,7 @@ def decline_offer(*, enrolment_id, by_user, by_link=False):
     date = _lock_dates(enrolment.date_id)[enrolment.date_id]
     enrolment.refresh_from_db()
     if enrolment.status != Status.OFFERED:
-        raise EnrolmentError(_("Für diese Anmeldung liegt kein Platzangebot vor."),
-                             code="no_offer")
+        raise EnrolmentError(_("Für diese Anmeldung liegt kein Platzangebot vor."), code="no_offer")
     _set_status(enrolment, Status.DECLINED, by_user, offer_expires_at=None)
     promote_waitlist(date, by_user)
     return enrolment
@@ -448,29 +454,32 @@ def change_capacity(*, date_id, capacity, by_user, cancel_enrolment_ids=(), reas
     if not by_user.is_staff:
         raise NotFound()
     if capacity < 0:
-        raise EnrolmentError(_("Die Zahl der Plätze kann nicht negativ sein."),
-                             code="invalid_capacity", status=400)
+        raise EnrolmentError(
+            _("Die Zahl der Plätze kann nicht negativ sein."), code="invalid_capacity", status=400
+        )
     date = _lock_dates(date_id)[date_id]
     if date.firm_limit is not None and date.firm_limit > capacity:
         raise EnrolmentError(
             _("Die Plätze je Unternehmen dürfen nicht höher sein als die Zahl der Plätze."),
-            code="invalid_capacity", status=400,
+            code="invalid_capacity",
+            status=400,
         )
     to_cancel = list(
-        Enrolment.objects.filter(
-            date=date, pk__in=cancel_enrolment_ids, status__in=SEAT_HOLDING
-        )
+        Enrolment.objects.filter(date=date, pk__in=cancel_enrolment_ids, status__in=SEAT_HOLDING)
     )
     taken, _per_firm = _seat_counts(date)
     if taken - len(to_cancel) > capacity:
         raise EnrolmentError(
-            _("Es sind %(taken)s Plätze vergeben. Wählen Sie aus, wer seinen Platz verliert, "
-              "oder senken Sie die Zahl der Plätze weniger stark.") % {"taken": taken},
-            code="capacity_below_confirmed", status=400,
+            _(
+                "Es sind %(taken)s Plätze vergeben. Wählen Sie aus, wer seinen Platz verliert, "
+                "oder senken Sie die Zahl der Plätze weniger stark."
+            )
+            % {"taken": taken},
+            code="capacity_below_confirmed",
+            status=400,
         )
     for enrolment in to_cancel:
-        _set_status(enrolment, Status.CANCELLED, by_user,
-                    reason or _("Platzzahl verringert"))
+        _set_status(enrolment, Status.CANCELLED, by_user, reason or _("Platzzahl verringert"))
     date.capacity = capacity
     date.save(update_fields=["capacity", "updated_at"])
     promote_waitlist(date, by_user)
@@ -484,8 +493,9 @@ def move(*, enrolment_id, target_date_id, by_user, reason):
         raise NotFound()
     reason = (reason or "").strip()
     if not reason:
-        raise EnrolmentError(_("Bitte geben Sie einen Grund an."), code="reason_missing",
-                             status=400)
+        raise EnrolmentError(
+            _("Bitte geben Sie einen Grund an."), code="reason_missing", status=400
+        )
     enrolment = Enrolment.objects.select_related("person").filter(pk=enrolment_id).first()
     if enrolment is None:
         raise NotFound()
@@ -495,13 +505,13 @@ def move(*, enrolment_id, target_date_id, by_user, reason):
     if source.pk == target.pk or source.series_id != target.series_id:
         raise EnrolmentError(
             _("Verschieben ist nur auf einen anderen Termin derselben Workshopreihe möglich."),
-            code="invalid_target", status=400,
+            code="invalid_target",
+            status=400,
         )
     if target.status == WorkshopDate.Status.CANCELLED:
         raise EnrolmentError(_("Dieser Termin wurde abgesagt."), code="cancelled")
     if enrolment.status not in (*SEAT_HOLDING, Status.WAITLISTED):
-        raise EnrolmentError(_("Diese Anmeldung ist bereits storniert."),
-                             code="already_cancelled")
+        raise EnrolmentError(_("Diese Anmeldung ist bereits storniert."), code="already_cancelled")
     if Enrolment.objects.filter(
         date=target, person=enrolment.person, status__in=[*SEAT_HOLDING, Status.WAITLISTED]
     ).exists():
@@ -509,17 +519,21 @@ def move(*, enrolment_id, target_date_id, by_user, reason):
     taken, per_firm = _seat_counts(target)
     if not _has_seat(target, enrolment.person.firm_id, taken, per_firm):
         raise EnrolmentError(
-            _("%(reason)s Die Person bleibt auf ihrem bisherigen Termin. Wenn sie trotzdem "
-              "einen Platz bekommen soll, fügen Sie sie auf der Seite „Teilnehmende“ des "
-              "Zieltermins hinzu.") % {"reason": _no_seat_message(target, taken)},
+            _(
+                "%(reason)s Die Person bleibt auf ihrem bisherigen Termin. Wenn sie trotzdem "
+                "einen Platz bekommen soll, fügen Sie sie auf der Seite „Teilnehmende“ des "
+                "Zieltermins hinzu."
+            )
+            % {"reason": _no_seat_message(target, taken)},
             code="no_seat",
         )
     was_confirmed = enrolment.status == Status.CONFIRMED
-    _set_status(enrolment, Status.CANCELLED, by_user, reason, notify=False,
-                offer_expires_at=None)
+    _set_status(enrolment, Status.CANCELLED, by_user, reason, notify=False, offer_expires_at=None)
     # Whoever enrolled the person keeps receiving their mail; the move is the office's.
     moved = Enrolment.objects.create(
-        date=target, person=enrolment.person, status=Status.CONFIRMED,
+        date=target,
+        person=enrolment.person,
+        status=Status.CONFIRMED,
         enrolled_by=enrolment.enrolled_by,
     )
     log = _log(moved, "", by_user, reason, notify=False)

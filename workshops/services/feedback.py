@@ -45,13 +45,17 @@ def feedback_url(enrolment):
 
 def attended_enrolments():
     """Confirmed enrolments of dates that took place, with at least one part attended."""
-    return Enrolment.objects.filter(
-        status=Enrolment.Status.CONFIRMED,
-        person__erased_at__isnull=True,
-    ).exclude(date__status=WorkshopDate.Status.CANCELLED).filter(
-        Exists(
-            Attendance.objects.filter(
-                enrolment=OuterRef("pk"), status=Attendance.Status.ATTENDED
+    return (
+        Enrolment.objects.filter(
+            status=Enrolment.Status.CONFIRMED,
+            person__erased_at__isnull=True,
+        )
+        .exclude(date__status=WorkshopDate.Status.CANCELLED)
+        .filter(
+            Exists(
+                Attendance.objects.filter(
+                    enrolment=OuterRef("pk"), status=Attendance.Status.ATTENDED
+                )
             )
         )
     )
@@ -66,7 +70,9 @@ def submit(enrolment, *, rating, useful="", to_improve=""):
     try:
         with transaction.atomic():
             return Feedback.objects.create(
-                enrolment=enrolment, rating=rating, useful=useful.strip(),
+                enrolment=enrolment,
+                rating=rating,
+                useful=useful.strip(),
                 to_improve=to_improve.strip(),
             )
     except IntegrityError:

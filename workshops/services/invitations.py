@@ -53,7 +53,9 @@ def sequence_for(person, date):
 
 def _file(enrolment, method, recipient):
     return invitation(
-        enrolment, method, sequence=sequence_for(enrolment.person, enrolment.date),
+        enrolment,
+        method,
+        sequence=sequence_for(enrolment.person, enrolment.date),
         recipient=recipient,
     )
 
@@ -73,7 +75,12 @@ def cancellation_attachment(enrolment, recipient):
 def may_cancel_in_calendar(enrolment):
     """Whether a CANCEL for this (cancelled) seat may go out: not when the person has
     since taken a seat on the same date again, which shares the calendar entry."""
-    return not Enrolment.objects.filter(
-        date_id=enrolment.date_id, person_id=enrolment.person_id,
-        status=Enrolment.Status.CONFIRMED,
-    ).exclude(pk=enrolment.pk).exists()
+    return (
+        not Enrolment.objects.filter(
+            date_id=enrolment.date_id,
+            person_id=enrolment.person_id,
+            status=Enrolment.Status.CONFIRMED,
+        )
+        .exclude(pk=enrolment.pk)
+        .exists()
+    )

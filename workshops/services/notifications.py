@@ -47,8 +47,9 @@ def status_changed(enrolment, log):
         # Only a seat that was in the calendar needs a calendar cancellation.
         context["calendar_cancel"] = log.from_status == Status.CONFIRMED
         context["by_office"] = bool(log.by_user_id) and log.by_user.is_staff
-    outbox.notify(kind, **addressee(enrolment), about=enrolment, version=str(log.pk),
-                  context=context)
+    outbox.notify(
+        kind, **addressee(enrolment), about=enrolment, version=str(log.pk), context=context
+    )
     if kind == Kind.ENROLMENT_CONFIRMED:
         schedule_reminders(enrolment.date, [enrolment])
 
@@ -59,8 +60,13 @@ def enrolment_moved(old, new, log, *, was_confirmed):
     calendar, the old date's cancellation."""
     if was_confirmed:
         reminders.cancel_for([old.pk], "moved to another date")
-    outbox.notify(Kind.ENROLMENT_MOVED, **addressee(new), about=new, version=str(log.pk),
-                  context={"from_enrolment": old.pk, "calendar_cancel": was_confirmed})
+    outbox.notify(
+        Kind.ENROLMENT_MOVED,
+        **addressee(new),
+        about=new,
+        version=str(log.pk),
+        context={"from_enrolment": old.pk, "calendar_cancel": was_confirmed},
+    )
     schedule_reminders(new.date, [new])
 
 
@@ -94,8 +100,11 @@ def firm_admin_account(firm_id):
     """The account of the firm's first active admin, or None."""
     admin = (
         Person.objects.filter(
-            firm_id=firm_id, role=Person.Role.ADMIN, user__is_active=True,
-            left_on__isnull=True, erased_at__isnull=True,
+            firm_id=firm_id,
+            role=Person.Role.ADMIN,
+            user__is_active=True,
+            left_on__isnull=True,
+            erased_at__isnull=True,
         )
         .select_related("user")
         .order_by("pk")
@@ -112,17 +121,13 @@ def schedule_reminders(date, enrolments, *, now=None):
     enrolments = [enrolment for enrolment in enrolments if enrolment.person.email]
     if not enrolments:
         return 0
-    first_start = DatePart.objects.filter(date_id=date.pk).aggregate(
-        first=Min("starts_at")
-    )["first"]
+    first_start = DatePart.objects.filter(date_id=date.pk).aggregate(first=Min("starts_at"))[
+        "first"
+    ]
     due = reminders.upcoming(first_start, date.sequence, now or timezone.now())
     return notify_many(
         Kind.REMINDER,
-        [
-            (enrolment, version, due_at, {})
-            for enrolment in enrolments
-            for version, due_at in due
-        ],
+        [(enrolment, version, due_at, {}) for enrolment in enrolments for version, due_at in due],
     )
 
 
@@ -142,15 +147,22 @@ def date_rescheduled(date, before=None):
     if not stake:
         return 0
     confirmed = [enrolment for enrolment in stake if enrolment.status == Status.CONFIRMED]
-    reminders.cancel_for([enrolment.pk for enrolment in confirmed],
-                         f"date moved (sequence {date.sequence})")
+    reminders.cancel_for(
+        [enrolment.pk for enrolment in confirmed], f"date moved (sequence {date.sequence})"
+    )
     schedule_reminders(date, confirmed)
     previous = previous_time_and_place(before)
     return notify_many(
         Kind.DATE_RESCHEDULED,
-        [(enrolment, f"s{date.sequence}", None,
-          {"change": "time_or_place", "audience": str(enrolment.status), **previous})
-         for enrolment in stake],
+        [
+            (
+                enrolment,
+                f"s{date.sequence}",
+                None,
+                {"change": "time_or_place", "audience": str(enrolment.status), **previous},
+            )
+            for enrolment in stake
+        ],
     )
 
 
@@ -160,12 +172,12 @@ def previous_time_and_place(before):
     if not before:
         return {}
     name, street, postal_code, city, _online_url = before["place"] or ("",) * 5
-    place = WorkshopDate(venue_name=name, venue_street=street, venue_postal_code=postal_code,
-                         venue_city=city).venue_address
+    place = WorkshopDate(
+        venue_name=name, venue_street=street, venue_postal_code=postal_code, venue_city=city
+    ).venue_address
     return {
         "previous_parts": [
-            [start.isoformat(), end.isoformat() if end else None]
-            for start, end in before["parts"]
+            [start.isoformat(), end.isoformat() if end else None] for start, end in before["parts"]
         ],
         "previous_place": place,
     }
@@ -178,14 +190,13 @@ def date_cancelled(date, cancelled, sequence):
         return 0
     was_confirmed = {pk for pk, status in cancelled if status == Status.CONFIRMED}
     reminders.cancel_for(was_confirmed, "date cancelled")
-    enrolments = Enrolment.objects.filter(
-        pk__in=[pk for pk, _status in cancelled]
-    ).select_related("person__user", "enrolled_by")
+    enrolments = Enrolment.objects.filter(pk__in=[pk for pk, _status in cancelled]).select_related(
+        "person__user", "enrolled_by"
+    )
     return notify_many(
         Kind.DATE_CANCELLED,
         [
-            (enrolment, f"s{sequence}", None,
-             {"calendar_cancel": enrolment.pk in was_confirmed})
+            (enrolment, f"s{sequence}", None, {"calendar_cancel": enrolment.pk in was_confirmed})
             for enrolment in enrolments
         ],
     )
@@ -208,8 +219,10 @@ def series_renamed(date_ids):
     ).select_related("person__user", "enrolled_by")
     return notify_many(
         Kind.DATE_RESCHEDULED,
-        [(enrolment, f"s{dates[enrolment.date_id].sequence}", None, {"change": "title"})
-         for enrolment in confirmed],
+        [
+            (enrolment, f"s{dates[enrolment.date_id].sequence}", None, {"change": "title"})
+            for enrolment in confirmed
+        ],
     )
 
 

@@ -35,8 +35,7 @@ def enrolment_for_token(token):
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
     enrolment = (
-        Enrolment.objects.select_related("date__series", "person").filter(pk=enrolment_id)
-        .first()
+        Enrolment.objects.select_related("date__series", "person").filter(pk=enrolment_id).first()
     )
     if enrolment is None:
         return None

@@ -128,9 +128,7 @@ def unknown_values(filters):
     if filters.topic and not Topic.objects.filter(slug=filters.topic).exists():
         errors["topic"] = _("Dieses Thema gibt es nicht. Bitte wählen Sie eines aus der Liste.")
     if filters.district and not District.objects.filter(slug=filters.district).exists():
-        errors["district"] = _(
-            "Diesen Kreis gibt es nicht. Bitte wählen Sie einen aus der Liste."
-        )
+        errors["district"] = _("Diesen Kreis gibt es nicht. Bitte wählen Sie einen aus der Liste.")
     if filters.format and filters.format not in FORMATS:
         errors["format"] = _("Erlaubt sind: %(values)s.") % {"values": ", ".join(FORMATS)}
     return errors
@@ -183,8 +181,10 @@ def matching_series_ids(text):
     words = NON_WORD.sub(" ", text).split()
     if not words:
         return []
-    results = WorkshopSeriesPage.objects.live().only("pk").search(
-        " ".join(words), operator="and", order_by_relevance=False
+    results = (
+        WorkshopSeriesPage.objects.live()
+        .only("pk")
+        .search(" ".join(words), operator="and", order_by_relevance=False)
     )
     return [page.pk for page in results]
 
@@ -320,7 +320,9 @@ def facet_counts(filters, *, text_condition=None):
     ]
     districts = [
         Option(
-            district.slug, district.name, district_counts.get(district.pk, 0),
+            district.slug,
+            district.name,
+            district_counts.get(district.pk, 0),
             district.slug == filters.district,
         )
         for district in District.objects.order_by("name")
@@ -331,6 +333,9 @@ def facet_counts(filters, *, text_condition=None):
         "district": sum(district_counts.values()),
     }
     return Facets(
-        topics=topics, formats=formats, districts=districts, checkboxes=checkboxes,
+        topics=topics,
+        formats=formats,
+        districts=districts,
+        checkboxes=checkboxes,
         totals=totals,
     )

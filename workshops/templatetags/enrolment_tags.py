@@ -7,6 +7,7 @@ from workshops.services import enrolment
 
 register = template.Library()
 
+
 class Viewer:
     """Who is looking: anonymous, a firm admin or contact, an employee who may enrol
     themself, or somebody else. Worked out once per request."""

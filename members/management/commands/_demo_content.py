@@ -10,8 +10,18 @@ from decimal import Decimal
 DEMO_PASSWORD = "Verbund-Demo-2026"  # noqa: S105
 
 MONTHS_DE = [
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 ]
 
 
@@ -289,15 +299,27 @@ OPEN_INVITATION = {
 # --- Topics -----------------------------------------------------------------------------
 
 TOPICS = [
-    ("robotik", "Robotik",
-     "Kollaborierende Roboter und Automatisierung, die sich auch für kleine Losgrößen lohnen."),
-    ("3d-druck", "3D-Druck",
-     "Additive Fertigung von Prototypen, Ersatzteilen, Vorrichtungen und Betriebsmitteln."),
-    ("digitale-lerneinheiten", "Digitale Lerneinheiten",
-     "Kurze Lernvideos, Quizze und Anleitungen, die Betriebe selbst erstellen und teilen."),
-    ("ki-im-betrieb", "KI im Betrieb",
-     "Künstliche Intelligenz im Arbeitsalltag: sinnvoll einsetzen, Grenzen kennen, "
-     "Daten schützen."),
+    (
+        "robotik",
+        "Robotik",
+        "Kollaborierende Roboter und Automatisierung, die sich auch für kleine Losgrößen lohnen.",
+    ),
+    (
+        "3d-druck",
+        "3D-Druck",
+        "Additive Fertigung von Prototypen, Ersatzteilen, Vorrichtungen und Betriebsmitteln.",
+    ),
+    (
+        "digitale-lerneinheiten",
+        "Digitale Lerneinheiten",
+        "Kurze Lernvideos, Quizze und Anleitungen, die Betriebe selbst erstellen und teilen.",
+    ),
+    (
+        "ki-im-betrieb",
+        "KI im Betrieb",
+        "Künstliche Intelligenz im Arbeitsalltag: sinnvoll einsetzen, Grenzen kennen, "
+        "Daten schützen.",
+    ),
 ]
 
 # --- Venues -------------------------------------------------------------------------------
@@ -443,15 +465,37 @@ SERIES = [
             ),
         ],
         "dates": [
-            {"offset": 12, "weekday": 1, "district": "esslingen", "capacity": 12,
-             "firm_limit": 2, "parts": [(0, "08:30", "16:00", "")],
-             "confirmed": 11, "waitlisted": 0, "include": ["m.weber@kessler-feinmechanik.example"]},
-            {"offset": 47, "weekday": 2, "district": "rems-murr-kreis", "capacity": 10,
-             "firm_limit": 3, "parts": [(0, "08:30", "16:00", "")],
-             "confirmed": 4, "waitlisted": 0},
-            {"offset": 68, "weekday": 3, "district": "boeblingen", "capacity": 12,
-             "firm_limit": None, "parts": [(0, "08:30", "16:00", "")],
-             "confirmed": 2, "waitlisted": 0},
+            {
+                "offset": 12,
+                "weekday": 1,
+                "district": "esslingen",
+                "capacity": 12,
+                "firm_limit": 2,
+                "parts": [(0, "08:30", "16:00", "")],
+                "confirmed": 11,
+                "waitlisted": 0,
+                "include": ["m.weber@kessler-feinmechanik.example"],
+            },
+            {
+                "offset": 47,
+                "weekday": 2,
+                "district": "rems-murr-kreis",
+                "capacity": 10,
+                "firm_limit": 3,
+                "parts": [(0, "08:30", "16:00", "")],
+                "confirmed": 4,
+                "waitlisted": 0,
+            },
+            {
+                "offset": 68,
+                "weekday": 3,
+                "district": "boeblingen",
+                "capacity": 12,
+                "firm_limit": None,
+                "parts": [(0, "08:30", "16:00", "")],
+                "confirmed": 2,
+                "waitlisted": 0,
+            },
         ],
     },
     {
@@ -516,12 +560,27 @@ SERIES = [
             ),
         ],
         "dates": [
-            {"offset": 20, "weekday": 3, "district": "goeppingen", "capacity": 8,
-             "firm_limit": 2, "parts": [(0, "09:00", "16:00", "")],
-             "confirmed": 8, "waitlisted": 3, "full": True},
-            {"offset": 60, "weekday": 1, "district": "ludwigsburg", "capacity": 10,
-             "firm_limit": None, "parts": [(0, "09:00", "16:00", "")],
-             "confirmed": 3, "waitlisted": 0},
+            {
+                "offset": 20,
+                "weekday": 3,
+                "district": "goeppingen",
+                "capacity": 8,
+                "firm_limit": 2,
+                "parts": [(0, "09:00", "16:00", "")],
+                "confirmed": 8,
+                "waitlisted": 3,
+                "full": True,
+            },
+            {
+                "offset": 60,
+                "weekday": 1,
+                "district": "ludwigsburg",
+                "capacity": 10,
+                "firm_limit": None,
+                "parts": [(0, "09:00", "16:00", "")],
+                "confirmed": 3,
+                "waitlisted": 0,
+            },
         ],
     },
     {
@@ -586,18 +645,34 @@ SERIES = [
             ),
         ],
         "dates": [
-            {"offset": 26, "weekday": 2, "district": "stuttgart", "capacity": 14,
-             "firm_limit": 3,
-             "parts": [(0, "09:00", "12:30", "Teil 1: Planen"),
-                       (7, "09:00", "12:30", "Teil 2: Produzieren"),
-                       (14, "09:00", "12:30", "Teil 3: Prüfen und teilen")],
-             "confirmed": 12, "waitlisted": 0},
-            {"offset": 52, "weekday": 2, "district": "esslingen", "capacity": 16,
-             "firm_limit": None,
-             "parts": [(0, "09:00", "12:30", "Teil 1: Planen"),
-                       (7, "09:00", "12:30", "Teil 2: Produzieren"),
-                       (14, "09:00", "12:30", "Teil 3: Prüfen und teilen")],
-             "confirmed": 2, "waitlisted": 0},
+            {
+                "offset": 26,
+                "weekday": 2,
+                "district": "stuttgart",
+                "capacity": 14,
+                "firm_limit": 3,
+                "parts": [
+                    (0, "09:00", "12:30", "Teil 1: Planen"),
+                    (7, "09:00", "12:30", "Teil 2: Produzieren"),
+                    (14, "09:00", "12:30", "Teil 3: Prüfen und teilen"),
+                ],
+                "confirmed": 12,
+                "waitlisted": 0,
+            },
+            {
+                "offset": 52,
+                "weekday": 2,
+                "district": "esslingen",
+                "capacity": 16,
+                "firm_limit": None,
+                "parts": [
+                    (0, "09:00", "12:30", "Teil 1: Planen"),
+                    (7, "09:00", "12:30", "Teil 2: Produzieren"),
+                    (14, "09:00", "12:30", "Teil 3: Prüfen und teilen"),
+                ],
+                "confirmed": 2,
+                "waitlisted": 0,
+            },
         ],
     },
     {
@@ -663,12 +738,27 @@ SERIES = [
             ),
         ],
         "dates": [
-            {"offset": 9, "weekday": 3, "district": None, "online": True, "capacity": 16,
-             "firm_limit": None, "parts": [(0, "09:00", "12:30", "")],
-             "confirmed": 6, "waitlisted": 0},
-            {"offset": 40, "weekday": 1, "district": "ludwigsburg", "capacity": 14,
-             "firm_limit": 2, "parts": [(0, "13:00", "16:30", "")],
-             "confirmed": 5, "waitlisted": 0},
+            {
+                "offset": 9,
+                "weekday": 3,
+                "district": None,
+                "online": True,
+                "capacity": 16,
+                "firm_limit": None,
+                "parts": [(0, "09:00", "12:30", "")],
+                "confirmed": 6,
+                "waitlisted": 0,
+            },
+            {
+                "offset": 40,
+                "weekday": 1,
+                "district": "ludwigsburg",
+                "capacity": 14,
+                "firm_limit": 2,
+                "parts": [(0, "13:00", "16:30", "")],
+                "confirmed": 5,
+                "waitlisted": 0,
+            },
         ],
     },
 ]
@@ -769,11 +859,14 @@ def imprint_page(today):
                 "von 9 bis 12 Uhr.</p>"
             ),
             heading("Registereintrag"),
-            para("<p>Eingetragen im Handelsregister des Amtsgerichts Stuttgart unter "
-                 "HRB 765432.</p>"),
+            para(
+                "<p>Eingetragen im Handelsregister des Amtsgerichts Stuttgart unter HRB 765432.</p>"
+            ),
             heading("Umsatzsteuer-Identifikationsnummer"),
-            para("<p>Umsatzsteuer-Identifikationsnummer gemäß § 27a Umsatzsteuergesetz: "
-                 "DE 999 999 999</p>"),
+            para(
+                "<p>Umsatzsteuer-Identifikationsnummer gemäß § 27a Umsatzsteuergesetz: "
+                "DE 999 999 999</p>"
+            ),
             heading("Verantwortlich für den Inhalt nach § 18 Abs. 2 MStV"),
             para(f"<p>Sabine Brenner, Leiterin der Koordinierungsstelle<br>{address}</p>"),
             heading("Förderung"),
@@ -795,9 +888,11 @@ def imprint_page(today):
                 "entfernen wir den Link umgehend.</p>"
             ),
             heading("Bildnachweise"),
-            para("<p>Fotos: Koordinierungsstelle des Weiterbildungsverbunds, sofern nicht "
-                 "anders angegeben. Alle Personen auf Fotos haben der Veröffentlichung "
-                 "zugestimmt.</p>"),
+            para(
+                "<p>Fotos: Koordinierungsstelle des Weiterbildungsverbunds, sofern nicht "
+                "anders angegeben. Alle Personen auf Fotos haben der Veröffentlichung "
+                "zugestimmt.</p>"
+            ),
             para(f"<p>Stand: {MONTHS_DE[today.month - 1]} {today.year}</p>"),
         ],
     }
@@ -1263,7 +1358,7 @@ def sign_language_page():
             "zum Beispiel zu Robotern und zum 3D-Druck. Wir zeigen Firmen, welche Förderung "
             "zu ihnen passt.</p>"
             "<p>Fragen Sie uns: per E-Mail an "
-            f"<a href=\"mailto:{o['email']}\">{o['email']}</a>, am Telefon unter "
+            f'<a href="mailto:{o["email"]}">{o["email"]}</a>, am Telefon unter '
             f"{o['phone']} oder bei einer Anlaufstelle in Ihrer Nähe. Für ein Gespräch mit "
             "Gebärdensprachdolmetschung vereinbaren wir gern einen Termin.</p>"
         ),
@@ -1381,13 +1476,27 @@ FUNDING_PROGRAMMES = [
         "source_url": "https://www.gesetze-im-internet.de/sgb_3/__82.html",
         "valid_from": date(2024, 4, 1),
         "rates": [
-            {"min_employees": 0, "max_employees": 49, "course_cost_percent": 100,
-             "wage_subsidy_percent": 75},
-            {"min_employees": 50, "max_employees": 499, "course_cost_percent": 50,
-             "wage_subsidy_percent": 50, "raised_course_cost_percent": 100,
-             "raised_from_age": 45, "raised_if_severely_disabled": True},
-            {"min_employees": 500, "max_employees": None, "course_cost_percent": 25,
-             "wage_subsidy_percent": 25},
+            {
+                "min_employees": 0,
+                "max_employees": 49,
+                "course_cost_percent": 100,
+                "wage_subsidy_percent": 75,
+            },
+            {
+                "min_employees": 50,
+                "max_employees": 499,
+                "course_cost_percent": 50,
+                "wage_subsidy_percent": 50,
+                "raised_course_cost_percent": 100,
+                "raised_from_age": 45,
+                "raised_if_severely_disabled": True,
+            },
+            {
+                "min_employees": 500,
+                "max_employees": None,
+                "course_cost_percent": 25,
+                "wage_subsidy_percent": 25,
+            },
         ],
         "body": [
             heading("Was gefördert wird"),
@@ -1421,7 +1530,7 @@ FUNDING_PROGRAMMES = [
             "Zuschuss zum Arbeitsentgelt für die Zeit der Weiterbildung erhalten"
         ),
         "applicant": "die oder der Beschäftigte gemeinsam mit dem Arbeitgeber bei der "
-                     "Agentur für Arbeit",
+        "Agentur für Arbeit",
         "duration_unit": "hours",
         "min_duration": None,
         "min_duration_exclusive": False,
@@ -1488,28 +1597,37 @@ FUNDING_PROGRAMMES = [
         "source_url": "https://www.gesetze-im-internet.de/sgb_3/__82a.html",
         "valid_from": date(2024, 4, 1),
         "rates": [
-            {"min_employees": 0, "max_employees": 9,
-             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind",
-             "conditions": (
-                 "Mindestens 10 % der Belegschaft brauchen wegen des Strukturwandels eine "
-                 "Qualifizierung.\n"
-                 "Eine schriftliche Erklärung des Arbeitgebers ersetzt die "
-                 "Betriebsvereinbarung oder den Tarifvertrag."
-             )},
-            {"min_employees": 10, "max_employees": 249,
-             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind",
-             "conditions": (
-                 "Mindestens 10 % der Belegschaft brauchen wegen des Strukturwandels eine "
-                 "Qualifizierung.\n"
-                 "Es gibt eine Betriebsvereinbarung oder einen Tarifvertrag zur Qualifizierung."
-             )},
-            {"min_employees": 250, "max_employees": None,
-             "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind",
-             "conditions": (
-                 "Mindestens 20 % der Belegschaft brauchen wegen des Strukturwandels eine "
-                 "Qualifizierung.\n"
-                 "Es gibt eine Betriebsvereinbarung oder einen Tarifvertrag zur Qualifizierung."
-             )},
+            {
+                "min_employees": 0,
+                "max_employees": 9,
+                "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind",
+                "conditions": (
+                    "Mindestens 10 % der Belegschaft brauchen wegen des Strukturwandels eine "
+                    "Qualifizierung.\n"
+                    "Eine schriftliche Erklärung des Arbeitgebers ersetzt die "
+                    "Betriebsvereinbarung oder den Tarifvertrag."
+                ),
+            },
+            {
+                "min_employees": 10,
+                "max_employees": 249,
+                "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind",
+                "conditions": (
+                    "Mindestens 10 % der Belegschaft brauchen wegen des Strukturwandels eine "
+                    "Qualifizierung.\n"
+                    "Es gibt eine Betriebsvereinbarung oder einen Tarifvertrag zur Qualifizierung."
+                ),
+            },
+            {
+                "min_employees": 250,
+                "max_employees": None,
+                "note": "60 % des ausfallenden Nettoentgelts, 67 % mit Kind",
+                "conditions": (
+                    "Mindestens 20 % der Belegschaft brauchen wegen des Strukturwandels eine "
+                    "Qualifizierung.\n"
+                    "Es gibt eine Betriebsvereinbarung oder einen Tarifvertrag zur Qualifizierung."
+                ),
+            },
         ],
         "body": [
             heading("Für wen es gedacht ist"),
@@ -1557,10 +1675,14 @@ FUNDING_PROGRAMMES = [
         "source_url": "https://www.aufstiegs-bafoeg.de",
         "valid_from": date(2020, 8, 1),
         "rates": [
-            {"min_employees": 0, "max_employees": None, "course_cost_percent": 50,
-             "note": "Der Rest ist ein Darlehen; nach bestandener Prüfung wird ein Teil "
-                     "davon erlassen. In Vollzeit: Unterhaltsbeitrag als voller Zuschuss, "
-                     "seit 1. August 2024 bis zu 1.019 € im Monat für Alleinstehende."},
+            {
+                "min_employees": 0,
+                "max_employees": None,
+                "course_cost_percent": 50,
+                "note": "Der Rest ist ein Darlehen; nach bestandener Prüfung wird ein Teil "
+                "davon erlassen. In Vollzeit: Unterhaltsbeitrag als voller Zuschuss, "
+                "seit 1. August 2024 bis zu 1.019 € im Monat für Alleinstehende.",
+            },
         ],
         "body": [
             heading("Worauf es ankommt"),
@@ -1609,9 +1731,14 @@ FUNDING_PROGRAMMES = [
         "source_url": "https://www.esf-bw.de",
         "valid_from": date(2021, 1, 1),
         "rates": [
-            {"min_employees": 0, "max_employees": None, "course_cost_percent": 30,
-             "raised_course_cost_percent": 70, "raised_from_age": 55,
-             "raised_without_qualification": True},
+            {
+                "min_employees": 0,
+                "max_employees": None,
+                "course_cost_percent": 30,
+                "raised_course_cost_percent": 70,
+                "raised_from_age": 55,
+                "raised_without_qualification": True,
+            },
         ],
         "body": [
             heading("Kurz und praxisnah"),
@@ -1629,26 +1756,51 @@ FUNDING_PROGRAMMES = [
 # back from the seed run; "attended" of the confirmed people took part (the rest did not
 # come), and the feedback answers belong to the first of them.
 PAST_DATES = [
-    {"series": "robotik", "days_ago": 28, "district": "esslingen", "capacity": 10,
-     "parts": [("08:30", "16:00")], "confirmed": 8, "attended": 7,
-     "include": ["m.weber@kessler-feinmechanik.example"],
-     "feedback": [
-         (5, "Sehr praxisnah: Wir haben am Cobot selbst programmiert.",
-          "Gern etwas mehr Zeit für die eigene Anwendung."),
-         (4, "Gute Beispiele aus kleinen Betrieben.", ""),
-         (5, "Die Sicherheitsregeln waren endlich verständlich erklärt.",
-          "Unterlagen vorab per E-Mail wären hilfreich."),
-         (3, "", "Der Raum war zu warm."),
-     ]},
-    {"series": "3d-druck", "days_ago": 56, "district": "goeppingen", "capacity": 8,
-     "parts": [("09:00", "16:00")], "confirmed": 6, "attended": 6,
-     "feedback": [
-         (5, "Ersatzteile selbst drucken – das setzen wir direkt um.", ""),
-         (4, "Viele Materialien zum Anfassen.", "Mehr zu Kosten pro Teil."),
-     ]},
+    {
+        "series": "robotik",
+        "days_ago": 28,
+        "district": "esslingen",
+        "capacity": 10,
+        "parts": [("08:30", "16:00")],
+        "confirmed": 8,
+        "attended": 7,
+        "include": ["m.weber@kessler-feinmechanik.example"],
+        "feedback": [
+            (
+                5,
+                "Sehr praxisnah: Wir haben am Cobot selbst programmiert.",
+                "Gern etwas mehr Zeit für die eigene Anwendung.",
+            ),
+            (4, "Gute Beispiele aus kleinen Betrieben.", ""),
+            (
+                5,
+                "Die Sicherheitsregeln waren endlich verständlich erklärt.",
+                "Unterlagen vorab per E-Mail wären hilfreich.",
+            ),
+            (3, "", "Der Raum war zu warm."),
+        ],
+    },
+    {
+        "series": "3d-druck",
+        "days_ago": 56,
+        "district": "goeppingen",
+        "capacity": 8,
+        "parts": [("09:00", "16:00")],
+        "confirmed": 6,
+        "attended": 6,
+        "feedback": [
+            (5, "Ersatzteile selbst drucken – das setzen wir direkt um.", ""),
+            (4, "Viele Materialien zum Anfassen.", "Mehr zu Kosten pro Teil."),
+        ],
+    },
 ]
-TODAY_DATE = {"series": "robotik", "district": "esslingen", "capacity": 10, "confirmed": 6,
-              "hours": 7}
+TODAY_DATE = {
+    "series": "robotik",
+    "district": "esslingen",
+    "capacity": 10,
+    "confirmed": 6,
+    "hours": 7,
+}
 
 # Workshop series and the programmes that may pay for them.
 SERIES_FUNDING = {

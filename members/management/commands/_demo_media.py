@@ -79,8 +79,9 @@ def _network(draw):
     for index, (x, y) in enumerate(nodes):
         radius = 58 if index == 5 else 42
         colour = ACCENT if index == 5 else WARM
-        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour,
-                     outline=INK, width=8)
+        draw.ellipse(
+            (x - radius, y - radius, x + radius, y + radius), fill=colour, outline=INK, width=8
+        )
 
 
 MOTIFS = {"robotik": _robot, "3d-druck": _printer, "digitale-lerneinheiten": _screen}

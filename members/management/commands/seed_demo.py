@@ -116,7 +116,7 @@ DEMO_CONTACT_POINTS = [
         "opening_hours": "Di und Do 9:00–17:00 Uhr\nMi 13:00–18:00 Uhr",
         "contact_person": "Elke Hartmann",
         "accessibility_notes": "Beratungsraum im Erdgeschoss, eine Stufe am Eingang "
-                               "(Rampe auf Nachfrage).",
+        "(Rampe auf Nachfrage).",
         "topics": ["robotik", "digitale-lerneinheiten"],
         "advisor": False,
     },
@@ -130,8 +130,8 @@ DEMO_ADVICE_REQUESTS = [
         "phone": "0711 3456789",
         "topic": "robotik",
         "message": "Wir überlegen, einen kollaborierenden Roboter an einer Drehmaschine "
-                   "einzusetzen. Welche Schulungen brauchen unsere Einrichter, und gibt es "
-                   "dafür Fördermittel?",
+        "einzusetzen. Welche Schulungen brauchen unsere Einrichter, und gibt es "
+        "dafür Fördermittel?",
         "status": "new",
         "days_ago": 1,
     },
@@ -143,7 +143,7 @@ DEMO_ADVICE_REQUESTS = [
         "phone": "07022 44556",
         "topic": "3d-druck",
         "message": "Ich bin Meister in einem kleinen Modellbaubetrieb und möchte mich zum "
-                   "3D-Druck weiterbilden. Bitte rufen Sie mich vormittags an.",
+        "3D-Druck weiterbilden. Bitte rufen Sie mich vormittags an.",
         "status": "in_progress",
         "days_ago": 6,
     },
@@ -155,7 +155,7 @@ DEMO_ADVICE_REQUESTS = [
         "phone": "",
         "topic": "ki-im-betrieb",
         "message": "Gibt es eine Förderung für die Weiterbildung unserer Beschäftigten "
-                   "zum Thema KI in der Arbeitsvorbereitung?",
+        "zum Thema KI in der Arbeitsvorbereitung?",
         "status": "done",
         "days_ago": 20,
     },
@@ -217,7 +217,8 @@ def add_funding_programmes(index, specs):
         alternative = named.get("alternative_without_qualification")
         page.alternative_without_qualification = programmes.get(alternative)
         page.not_combinable_with = [
-            programmes[other] for other in named.get("not_combinable_with", [])
+            programmes[other]
+            for other in named.get("not_combinable_with", [])
             if other in programmes
         ]
         page.save()
@@ -334,8 +335,12 @@ class Command(BaseCommand):
         for spec in content.STAFF:
             label = "Koordinierungsstelle" + (" (Superuser)" if spec["is_superuser"] else "")
             user = self.ensure_user(
-                spec["email"], spec["first_name"], spec["last_name"], label,
-                is_staff=True, is_superuser=spec["is_superuser"],
+                spec["email"],
+                spec["first_name"],
+                spec["last_name"],
+                label,
+                is_staff=True,
+                is_superuser=spec["is_superuser"],
             )
             # Staff need a second factor for the admin; the demo secret is in the README.
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
@@ -372,9 +377,7 @@ class Command(BaseCommand):
 
             first, last, department, local = spec["admin"]
             email = f"{local}@{domain}"
-            admin_user = self.ensure_user(
-                email, first, last, f"Firmenadministration {short}"
-            )
+            admin_user = self.ensure_user(email, first, last, f"Firmenadministration {short}")
             self.ensure_person(firm, Person.Role.ADMIN, first, last, department, email, admin_user)
 
             for first, last, department, local in spec["contacts"]:
@@ -433,18 +436,18 @@ class Command(BaseCommand):
     def seed_contact_points(self, districts, topics, home):
         """The Lotsennetzwerk: three contact points, one advisor, a few advice requests."""
         index = self.ensure_page(
-            home, ContactPointIndexPage, "anlaufstellen",
+            home,
+            ContactPointIndexPage,
+            "anlaufstellen",
             {
                 "title": "Anlaufstellen",
                 "show_in_menus": True,
                 "intro": "<p>Unsere Lotsinnen und Lotsen beraten kleine und mittlere "
-                         "Unternehmen vor Ort zu Weiterbildung und Förderung – kostenlos "
-                         "und neutral.</p>",
+                "Unternehmen vor Ort zu Weiterbildung und Förderung – kostenlos "
+                "und neutral.</p>",
             },
         )
-        advisor = self.ensure_user(
-            "lotse@verbund.example", "Tobias", "Reinhardt", "Lotse/Lotsin"
-        )
+        advisor = self.ensure_user("lotse@verbund.example", "Tobias", "Reinhardt", "Lotse/Lotsin")
         advisor.groups.add(Group.objects.get(name=ADVISOR_GROUP))
         points = {}
         for spec in DEMO_CONTACT_POINTS:
@@ -524,7 +527,9 @@ class Command(BaseCommand):
             self.created["Themen"] += created
             if topic.image_id is None:
                 topic.image = media.ensure_image(
-                    f"Thema {name}", f"thema-{slug}.png", media.topic_picture(slug),
+                    f"Thema {name}",
+                    f"thema-{slug}.png",
+                    media.topic_picture(slug),
                     (media.WIDTH, media.HEIGHT),
                 )
                 topic.save(update_fields=["image"])
@@ -550,7 +555,9 @@ class Command(BaseCommand):
             )
         index_spec = dict(content.WORKSHOP_INDEX)
         index = self.ensure_page(
-            home, WorkshopSeriesIndexPage, index_spec.pop("slug"),
+            home,
+            WorkshopSeriesIndexPage,
+            index_spec.pop("slug"),
             {**index_spec, "show_in_menus": True},
         )
         programmes = self.seed_funding_programmes(home)
@@ -559,18 +566,31 @@ class Command(BaseCommand):
             fields = {
                 key: spec[key]
                 for key in (
-                    "title", "teaser", "search_description", "target_group", "prerequisites",
-                    "learning_outcomes", "format", "duration_hours", "price_member",
-                    "price_non_member", "trainer", "body",
+                    "title",
+                    "teaser",
+                    "search_description",
+                    "target_group",
+                    "prerequisites",
+                    "learning_outcomes",
+                    "format",
+                    "duration_hours",
+                    "price_member",
+                    "price_non_member",
+                    "trainer",
+                    "body",
                 )
             }
-            fitting = [
-                programmes[key] for key in content.SERIES_FUNDING.get(spec["key"], [])
-            ]
+            fitting = [programmes[key] for key in content.SERIES_FUNDING.get(spec["key"], [])]
             page = self.ensure_page(
-                index, WorkshopSeriesPage, spec["slug"],
-                {**fields, "topic": topics[spec["topic"]], "language": "de",
-                 "funding_programmes": fitting},
+                index,
+                WorkshopSeriesPage,
+                spec["slug"],
+                {
+                    **fields,
+                    "topic": topics[spec["topic"]],
+                    "language": "de",
+                    "funding_programmes": fitting,
+                },
             )
             if fitting and not page.funding_programmes.exists():
                 # A series from before the funding pages existed: link it once.
@@ -600,25 +620,41 @@ class Command(BaseCommand):
             )
             home.save_revision().publish()
             self.created["Seiten (Startseite befüllt)"] += 1
-        return {"home": home, "index": index, "series": series, "standard": standard,
-                "sign_language": sign_language}
+        return {
+            "home": home,
+            "index": index,
+            "series": series,
+            "standard": standard,
+            "sign_language": sign_language,
+        }
 
     def seed_sign_language_page(self, home):
         spec = content.sign_language_page()
         slug = spec.pop("slug")
-        return self.ensure_page(home, SignLanguagePage, slug, {
-            **spec,
-            "video": media.ensure_document("Gebärdensprache: Video (MP4)", media.SIGN_VIDEO_MP4),
-            "video_webm": media.ensure_document("Gebärdensprache: Video (WebM)",
-                                                media.SIGN_VIDEO_WEBM),
-            "captions": media.ensure_document("Gebärdensprache: Untertitel",
-                                              media.SIGN_CAPTIONS),
-        })
+        return self.ensure_page(
+            home,
+            SignLanguagePage,
+            slug,
+            {
+                **spec,
+                "video": media.ensure_document(
+                    "Gebärdensprache: Video (MP4)", media.SIGN_VIDEO_MP4
+                ),
+                "video_webm": media.ensure_document(
+                    "Gebärdensprache: Video (WebM)", media.SIGN_VIDEO_WEBM
+                ),
+                "captions": media.ensure_document(
+                    "Gebärdensprache: Untertitel", media.SIGN_CAPTIONS
+                ),
+            },
+        )
 
     def seed_funding_programmes(self, home):
         """The funding programmes with their rules (as checked in November 2026)."""
         index = self.ensure_page(
-            home, FundingProgrammeIndexPage, content.FUNDING_INDEX["slug"],
+            home,
+            FundingProgrammeIndexPage,
+            content.FUNDING_INDEX["slug"],
             {key: value for key, value in content.FUNDING_INDEX.items() if key != "slug"},
         )
         programmes, created = add_funding_programmes(index, content.FUNDING_PROGRAMMES)
@@ -632,9 +668,15 @@ class Command(BaseCommand):
             if TopicPage.objects.filter(topic=topic).exists():
                 continue
             self.ensure_page(
-                index, TopicPage, slug,
-                {"title": topic.name, "topic": topic, "intro": topic.description,
-                 "body": content.TOPIC_BODIES.get(slug, [])},
+                index,
+                TopicPage,
+                slug,
+                {
+                    "title": topic.name,
+                    "topic": topic,
+                    "intro": topic.description,
+                    "body": content.TOPIC_BODIES.get(slug, []),
+                },
             )
 
     def seed_news(self, home):
@@ -655,7 +697,8 @@ class Command(BaseCommand):
         root = home.get_parent()
         assignment = (
             WorkflowPage.objects.filter(page__in=[root, home], workflow__active=True)
-            .select_related("workflow").first()
+            .select_related("workflow")
+            .first()
         )
         if assignment is None:
             workflow, _created = Workflow.objects.get_or_create(
@@ -778,40 +821,53 @@ class Command(BaseCommand):
             while not is_workshop_day(day):
                 day -= timedelta(days=1)
             parts = [(self.local(day, start), self.local(day, end)) for start, end in spec["parts"]]
-            workshop_date = self.history_date(series_pages[spec["series"]], spec, districts,
-                                              parts, status=done)
+            workshop_date = self.history_date(
+                series_pages[spec["series"]], spec, districts, parts, status=done
+            )
             seated = self.seat(workshop_date, active, spec, rotation=number + 7)
             for index, enrolment in enumerate(seated):
                 attended = index < spec["attended"]
                 for part in workshop_date.parts.all():
                     Attendance.objects.create(
-                        enrolment=enrolment, part=part,
-                        status=Attendance.Status.ATTENDED if attended
+                        enrolment=enrolment,
+                        part=part,
+                        status=Attendance.Status.ATTENDED
+                        if attended
                         else Attendance.Status.NO_SHOW,
                         recorded_at=part.ends_at,
                     )
-            for enrolment, (rating, useful, to_improve) in zip(seated, spec["feedback"],
-                                                               strict=False):
-                Feedback.objects.create(enrolment=enrolment, rating=rating, useful=useful,
-                                        to_improve=to_improve,
-                                        created_at=parts[-1][1] + timedelta(days=1))
+            for enrolment, (rating, useful, to_improve) in zip(
+                seated, spec["feedback"], strict=False
+            ):
+                Feedback.objects.create(
+                    enrolment=enrolment,
+                    rating=rating,
+                    useful=useful,
+                    to_improve=to_improve,
+                    created_at=parts[-1][1] + timedelta(days=1),
+                )
             self.created["Termine (durchgeführt)"] += 1
         spec = content.TODAY_DATE
         # Begun an hour ago, so that the trainer can take attendance at once.
         start = (self.now - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
         parts = [(start, start + timedelta(hours=spec["hours"]))]
-        workshop_date = self.history_date(series_pages[spec["series"]], spec, districts, parts,
-                                          status=WorkshopDate.Status.OPEN)
+        workshop_date = self.history_date(
+            series_pages[spec["series"]], spec, districts, parts, status=WorkshopDate.Status.OPEN
+        )
         self.seat(workshop_date, active, spec, rotation=3)
         self.created["Termine (heute)"] += 1
 
     def history_date(self, page, spec, districts, parts, *, status):
         first_start = parts[0][0]
         workshop_date = WorkshopDate.objects.create(
-            series=page, status=status, capacity=spec["capacity"], firm_limit=None,
+            series=page,
+            status=status,
+            capacity=spec["capacity"],
+            firm_limit=None,
             enrolment_deadline=first_start - timedelta(days=5),
             cancellation_deadline=first_start - timedelta(days=3),
-            district=districts[spec["district"]], **content.VENUES[spec["district"]],
+            district=districts[spec["district"]],
+            **content.VENUES[spec["district"]],
         )
         for starts_at, ends_at in parts:
             DatePart.objects.create(date=workshop_date, starts_at=starts_at, ends_at=ends_at)
@@ -819,17 +875,22 @@ class Command(BaseCommand):
 
     def seat(self, workshop_date, active_firms, spec, *, rotation):
         """Confirmed seats for the people picked for a date, enrolled by their firm."""
-        people = self.pick_participants(active_firms, spec["confirmed"], None, rotation,
-                                        spec.get("include", []))
+        people = self.pick_participants(
+            active_firms, spec["confirmed"], None, rotation, spec.get("include", [])
+        )
         admins = {firm.pk: admin for firm, admin, _employees in active_firms}
         enrolled_at = workshop_date.enrolment_deadline - timedelta(days=10)
         seated = []
         for index, person in enumerate(people):
-            seated.append(Enrolment.objects.create(
-                date=workshop_date, person=person, status=Enrolment.Status.CONFIRMED,
-                enrolled_by=person.user or admins[person.firm_id],
-                created_at=enrolled_at + timedelta(hours=index),
-            ))
+            seated.append(
+                Enrolment.objects.create(
+                    date=workshop_date,
+                    person=person,
+                    status=Enrolment.Status.CONFIRMED,
+                    enrolled_by=person.user or admins[person.firm_id],
+                    created_at=enrolled_at + timedelta(hours=index),
+                )
+            )
             self.created["Anmeldungen"] += 1
         return seated
 
@@ -952,10 +1013,14 @@ class Command(BaseCommand):
             ("Themen", Topic.objects.count()),
             ("Workshopreihen", WorkshopSeriesPage.objects.live().count()),
             ("Termine", WorkshopDate.objects.count()),
-            ("Anmeldungen (bestätigt)",
-             enrolments.filter(status=Enrolment.Status.CONFIRMED).count()),
-            ("Anmeldungen (Warteliste)",
-             enrolments.filter(status=Enrolment.Status.WAITLISTED).count()),
+            (
+                "Anmeldungen (bestätigt)",
+                enrolments.filter(status=Enrolment.Status.CONFIRMED).count(),
+            ),
+            (
+                "Anmeldungen (Warteliste)",
+                enrolments.filter(status=Enrolment.Status.WAITLISTED).count(),
+            ),
             ("Seiten", Page.objects.filter(depth__gt=1).count()),
         ]
         write(self.style.SUCCESS("Demo-Netzwerk Region Stuttgart ist bereit."))

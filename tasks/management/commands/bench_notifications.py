@@ -82,17 +82,26 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, default=10000,
-                            help="Anzahl der Erinnerungen (Standard: 10000)")
-        parser.add_argument("--concurrency", type=int, default=2,
-                            help="Prozesse je Worker (Standard: 2)")
-        parser.add_argument("--workers", type=int, default=1,
-                            help="Anzahl der Worker (Standard: 1)")
-        parser.add_argument("--redis-url", default="",
-                            help="Redis für die Warteschlange (Standard: REDIS_URL oder "
-                                 "redis://127.0.0.1:6379/0)")
-        parser.add_argument("--timeout", type=int, default=1800,
-                            help="Höchstens so viele Sekunden auf die Zustellung warten")
+        parser.add_argument(
+            "--count", type=int, default=10000, help="Anzahl der Erinnerungen (Standard: 10000)"
+        )
+        parser.add_argument(
+            "--concurrency", type=int, default=2, help="Prozesse je Worker (Standard: 2)"
+        )
+        parser.add_argument(
+            "--workers", type=int, default=1, help="Anzahl der Worker (Standard: 1)"
+        )
+        parser.add_argument(
+            "--redis-url",
+            default="",
+            help="Redis für die Warteschlange (Standard: REDIS_URL oder redis://127.0.0.1:6379/0)",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=1800,
+            help="Höchstens so viele Sekunden auf die Zustellung warten",
+        )
 
     def handle(self, *args, count, concurrency, workers, redis_url, timeout, **options):
         if count < 1:
@@ -120,9 +129,11 @@ class Command(BaseCommand):
                 ceiling = self.measure_sink(sink, first_pk, min(count, CEILING_MESSAGES))
                 sink.reset()
                 for number in range(workers):
-                    processes.append(self.start_worker(
-                        number, logs, database_url, redis_url, queue, sink.port, concurrency
-                    ))
+                    processes.append(
+                        self.start_worker(
+                            number, logs, database_url, redis_url, queue, sink.port, concurrency
+                        )
+                    )
                 elapsed = self.deliver(count, redis_url, queue, sink, processes, timeout)
             finally:
                 for process, _log in processes:
@@ -187,38 +198,65 @@ class Command(BaseCommand):
         home = HomePage.objects.order_by("path").first()
         if home is None:
             raise CommandError("Die Wegwerf-Datenbank hat keine Startseite.")
-        index = home.add_child(instance=WorkshopSeriesIndexPage(title="Workshops",
-                                                                slug="workshops"))
+        index = home.add_child(
+            instance=WorkshopSeriesIndexPage(title="Workshops", slug="workshops")
+        )
         topic = Topic.objects.create(name="Robotik", slug="robotik")
-        series = index.add_child(instance=WorkshopSeriesPage(
-            title="Einstieg in die Robotik", slug="einstieg-robotik", topic=topic,
-            teaser="Roboter sicher programmieren.", target_group="Fachkräfte",
-            format=WorkshopSeriesPage.Format.PRESENCE, duration_hours=Decimal("7.0"),
-            price_member=Decimal("0.00"), price_non_member=Decimal("290.00"),
-        ))
+        series = index.add_child(
+            instance=WorkshopSeriesPage(
+                title="Einstieg in die Robotik",
+                slug="einstieg-robotik",
+                topic=topic,
+                teaser="Roboter sicher programmieren.",
+                target_group="Fachkräfte",
+                format=WorkshopSeriesPage.Format.PRESENCE,
+                duration_hours=Decimal("7.0"),
+                price_member=Decimal("0.00"),
+                price_non_member=Decimal("290.00"),
+            )
+        )
         district = District.objects.create(name="Landkreis Reutlingen", slug="reutlingen")
-        firm = Firm.objects.create(name="Kessler Feinmechanik", district=district,
-                                   legal_form=Firm.LegalForm.GMBH, sector=Firm.Sector.C,
-                                   employee_count=120, street="Industriestraße 1",
-                                   postal_code="72764", city="Reutlingen",
-                                   status=Firm.Status.ACTIVE)
-        starts = (timezone.now() + timedelta(days=1)).replace(minute=0, second=0,
-                                                              microsecond=0)
+        firm = Firm.objects.create(
+            name="Kessler Feinmechanik",
+            district=district,
+            legal_form=Firm.LegalForm.GMBH,
+            sector=Firm.Sector.C,
+            employee_count=120,
+            street="Industriestraße 1",
+            postal_code="72764",
+            city="Reutlingen",
+            status=Firm.Status.ACTIVE,
+        )
+        starts = (timezone.now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
         date = WorkshopDate.objects.create(
-            series=series, status=WorkshopDate.Status.OPEN, capacity=count,
-            enrolment_deadline=starts, cancellation_deadline=starts,
-            venue_name="Technologiezentrum", venue_street="Gutenbergstraße 5",
-            venue_postal_code="72764", venue_city="Reutlingen",
+            series=series,
+            status=WorkshopDate.Status.OPEN,
+            capacity=count,
+            enrolment_deadline=starts,
+            cancellation_deadline=starts,
+            venue_name="Technologiezentrum",
+            venue_street="Gutenbergstraße 5",
+            venue_postal_code="72764",
+            venue_city="Reutlingen",
         )
         DatePart.objects.create(date=date, starts_at=starts, ends_at=starts + timedelta(hours=7))
         people = Person.objects.bulk_create(
-            (Person(firm=firm, first_name="Teilnehmerin", last_name=f"Nr. {n}",
-                    email=f"teilnehmer{n}@kessler.example") for n in range(count)),
+            (
+                Person(
+                    firm=firm,
+                    first_name="Teilnehmerin",
+                    last_name=f"Nr. {n}",
+                    email=f"teilnehmer{n}@kessler.example",
+                )
+                for n in range(count)
+            ),
             batch_size=2000,
         )
         enrolments = Enrolment.objects.bulk_create(
-            (Enrolment(date=date, person=person, status=Enrolment.Status.CONFIRMED)
-             for person in people),
+            (
+                Enrolment(date=date, person=person, status=Enrolment.Status.CONFIRMED)
+                for person in people
+            ),
             batch_size=2000,
         )
         due = timezone.now() - timedelta(seconds=1)
@@ -227,10 +265,16 @@ class Command(BaseCommand):
         rows = Notification.objects.bulk_create(
             (
                 Notification(
-                    kind=kind, person=enrolment.person, content_type=_content_type(enrolment),
-                    object_id=enrolment.pk, version=version, language="de", due_at=due,
-                    key=outbox.make_key(kind, person=enrolment.person, about=enrolment,
-                                        version=version),
+                    kind=kind,
+                    person=enrolment.person,
+                    content_type=_content_type(enrolment),
+                    object_id=enrolment.pk,
+                    version=version,
+                    language="de",
+                    due_at=due,
+                    key=outbox.make_key(
+                        kind, person=enrolment.person, about=enrolment, version=version
+                    ),
                 )
                 for enrolment in enrolments
             ),
@@ -255,8 +299,9 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
         if sink.total != messages:
             raise CommandError("Die SMTP-Senke hat nicht alle Testnachrichten angenommen.")
-        self.stdout.write(f"SMTP-Senke: {messages} Nachrichten zu {len(raw)} Bytes "
-                          f"in {elapsed:.2f} s")
+        self.stdout.write(
+            f"SMTP-Senke: {messages} Nachrichten zu {len(raw)} Bytes in {elapsed:.2f} s"
+        )
         return messages / elapsed
 
     def deliver(self, count, redis_url, queue, sink, processes, timeout):
@@ -275,8 +320,9 @@ class Command(BaseCommand):
                 if states.get(State.SENT, 0) == count:
                     break
                 if states.get(State.FAILED) or states.get(State.CANCELLED):
-                    failed = Notification.objects.exclude(state__in=[State.SENT,
-                                                                     State.PENDING]).first()
+                    failed = Notification.objects.exclude(
+                        state__in=[State.SENT, State.PENDING]
+                    ).first()
                     raise CommandError(f"Zustellung fehlgeschlagen: {failed.last_error}")
                 for process, log in processes:
                     if process.poll() is not None:
@@ -291,24 +337,43 @@ class Command(BaseCommand):
 
     # --- Worker processes -------------------------------------------------------------------
 
-    def start_worker(self, number, logs, database_url, redis_url, queue, smtp_port,
-                     concurrency):
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith(("CELERY_", "DATABASE_URL", "REDIS_URL", "EMAIL_"))}
+    def start_worker(self, number, logs, database_url, redis_url, queue, smtp_port, concurrency):
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("CELERY_", "DATABASE_URL", "REDIS_URL", "EMAIL_"))
+        }
         env.update(
-            DJANGO_SETTINGS_MODULE="verbund.settings", DATABASE_URL=database_url,
-            REDIS_URL=redis_url, EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+            DJANGO_SETTINGS_MODULE="verbund.settings",
+            DATABASE_URL=database_url,
+            REDIS_URL=redis_url,
+            EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
             DEBUG="1" if settings.DEBUG else env.get("DEBUG", "0"),
         )
         log_path = logs / f"worker{number}.log"
         # The worker writes to its own copy of the file handle; ours is closed at once.
         with log_path.open("w") as log:
             process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
-                [sys.executable, "-m", "celery", "-A", "verbund", "worker",
-                 f"--concurrency={concurrency}", f"--hostname=bench{number}-{queue}@%h",
-                 "--without-gossip", "--without-mingle", "--without-heartbeat",
-                 "--loglevel=WARNING", "-Q", queue],
-                cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "verbund",
+                    "worker",
+                    f"--concurrency={concurrency}",
+                    f"--hostname=bench{number}-{queue}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel=WARNING",
+                    "-Q",
+                    queue,
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
                 stderr=subprocess.STDOUT,
             )
         return process, log_path
@@ -316,8 +381,7 @@ class Command(BaseCommand):
     def wait_ready(self, app, name, process, log_path, timeout=120):
         """Wait until the worker answers a ping, so its start-up is not measured."""
         deadline = time.monotonic() + timeout
-        while not app.control.ping(destination=[f"{name}@{socket.gethostname()}"],
-                                   timeout=0.5):
+        while not app.control.ping(destination=[f"{name}@{socket.gethostname()}"], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise CommandError(f"Der Worker ist nicht gestartet:\n{_tail(log_path)}")
 
@@ -352,8 +416,11 @@ class _publishing_to:  # noqa: N801  (used like a function)
 
     def __init__(self, app, url, queue):
         self.app = app
-        self.changes = {"broker_url": url, "task_default_queue": queue,
-                        "broker_transport_options": {"visibility_timeout": 3600}}
+        self.changes = {
+            "broker_url": url,
+            "task_default_queue": queue,
+            "broker_transport_options": {"visibility_timeout": 3600},
+        }
 
     def _reset_pools(self):
         if self.app._pool is not None:

@@ -38,10 +38,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--events", type=int, default=1000,
-                            help="Anzahl der Termine im Feed (Standard: 1000)")
-        parser.add_argument("--rounds", type=int, default=3,
-                            help="Durchgänge; ausgegeben wird der Median (Standard: 3)")
+        parser.add_argument(
+            "--events", type=int, default=1000, help="Anzahl der Termine im Feed (Standard: 1000)"
+        )
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=3,
+            help="Durchgänge; ausgegeben wird der Median (Standard: 3)",
+        )
 
     def handle(self, *args, events, rounds, **options):
         series = WorkshopSeriesPage.objects.live().order_by("pk").first()
@@ -101,7 +106,9 @@ class Command(BaseCommand):
                 body = self.fetch(client, url)
                 timings.append(time.perf_counter() - began)
         return (
-            statistics.median(cold), statistics.median(warm), len(body),
+            statistics.median(cold),
+            statistics.median(warm),
+            len(body),
             body.count(b"BEGIN:VEVENT"),
         )
 
