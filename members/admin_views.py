@@ -8,13 +8,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from verbund.permissions import StaffMenuItem, StaffOnlyMixin
+
 from .models import Firm, MembershipApplication, Person, User
-from .permissions import StaffOnlyMixin
 from .services import onboarding
 
 URL_NAMESPACE = "mitgliedsantraege"
@@ -122,11 +122,6 @@ class ApplicationDetailView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateV
         except onboarding.OnboardingError as exc:
             messages.error(request, str(exc))
         return redirect(f"{URL_NAMESPACE}:detail", pk=application.pk)
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_staff
 
 
 class ApplicationViewSet(ViewSet):

@@ -5,8 +5,9 @@ firm_manager_required   view decorator: signed-in admins and contacts of an acti
                         `request.firm` (the first of them)
 staff_required          view decorator: signed-in staff who have set up their second
                         factor (others are sent to set it up; non-staff get 403)
-is_office(user, perm)   the coordination office: active staff, with `perm` if given
-StaffOnlyMixin          class-based admin views for the office (`permission` optional)
+
+The office's checks without either (is_office, StaffOnlyMixin, StaffMenuItem) are in
+`verbund.permissions`, so that every app's admin screens can use them.
 """
 
 from functools import wraps
@@ -51,24 +52,3 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def is_office(user, permission=None):
-    """Active staff of the coordination office, holding `permission` where one is named."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (permission is None or user.has_perm(permission))
-    )
-
-
-class StaffOnlyMixin:
-    """Admin views for the coordination office only; `permission` narrows them further."""
-
-    permission = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_office(request.user, self.permission):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)

@@ -1,4 +1,4 @@
-"""The outbox in the admin ("Postausgang") and the feedback after dates, for staff only."""
+"""The outbox in the admin ("Postausgang"), for staff only."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -6,33 +6,22 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from members.admin_views import StaffMenuItem
-from members.permissions import StaffOnlyMixin
 from tasks.models import Notification
 from tasks.services import outbox
 from verbund.links import next_url
-from workshops.services import feedback as feedback_service
+from verbund.permissions import is_office
 
 OUTBOX = "postausgang"
-FEEDBACK = "rueckmeldungen"
-
-
-def is_office(user):
-    return user.is_authenticated and user.is_active and user.is_staff
 
 
 class StaffReadOnlyPolicy(BasePermissionPolicy):
@@ -173,71 +162,6 @@ class NotificationViewSet(ModelViewSet):
         ]
 
 
-# --- Feedback after dates ---------------------------------------------------------------
-
-
-class FeedbackIndexView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "workshops/feedback/admin_index.html"
-    page_title = gettext_lazy("Rückmeldungen")
-    header_icon = "pick"
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["dates"] = feedback_service.summary_by_date()[:200]
-        return context
-
-
-class FeedbackDateView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "workshops/feedback/admin_date.html"
-    header_icon = "pick"
-
-    @cached_property
-    def workshop_date(self):
-        return get_object_or_404(feedback_service.summary_by_date(), pk=self.kwargs["pk"])
-
-    def get_page_title(self):
-        return _("Rückmeldungen")
-
-    def get_page_subtitle(self):
-        return str(self.workshop_date.series.title)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse(f"{FEEDBACK}:index"), "label": _("Rückmeldungen")},
-            {"url": "", "label": self.get_page_subtitle()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["workshop_date"] = self.workshop_date
-        context["answers"] = feedback_service.feedback_of_date(self.workshop_date)
-        context["distribution"] = feedback_service.rating_distribution(self.workshop_date)
-        return context
-
-
-class FeedbackViewSet(ViewSet):
-    name = FEEDBACK
-    icon = "pick"
-    menu_label = gettext_lazy("Rückmeldungen")
-    menu_order = 840
-    add_to_admin_menu = True
-    menu_item_class = StaffMenuItem
-
-    def get_urlpatterns(self):
-        return [
-            path("", FeedbackIndexView.as_view(), name="index"),
-            path("<int:pk>/", FeedbackDateView.as_view(), name="date"),
-        ]
-
-
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return NotificationViewSet()
-
-
-@hooks.register("register_admin_viewset")
-def register_feedback_viewset():
-    return FeedbackViewSet()

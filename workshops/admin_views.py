@@ -13,13 +13,15 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from members.permissions import StaffOnlyMixin, is_office
+from verbund.permissions import StaffOnlyMixin, is_office
 from workshops.forms import CapacityForm, MoveForm, StaffAddForm
 from workshops.models import SEAT_HOLDING, DatePart, Enrolment, EnrolmentLog, WorkshopDate
 from workshops.services import dates as date_service
 from workshops.services import enrolment as enrolment_service
+from workshops.services import feedback as feedback_service
 
 URL_NAMESPACE = "termine"
+FEEDBACK_URLS = "rueckmeldungen"
 Status = Enrolment.Status
 
 
@@ -270,3 +272,48 @@ class CancelDateView(DateMixin, WagtailAdminTemplateMixin, FormView):
             % {"count": count},
         )
         return redirect(participants_url(self.date))
+
+
+# --- Feedback after dates (Rückmeldungen) -------------------------------------------------
+
+
+class FeedbackIndexView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "workshops/feedback/admin_index.html"
+    page_title = _("Rückmeldungen")
+    header_icon = "pick"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["dates"] = feedback_service.summary_by_date()[:200]
+        return context
+
+
+class FeedbackDateView(StaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "workshops/feedback/admin_date.html"
+    header_icon = "pick"
+
+    @cached_property
+    def workshop_date(self):
+        return get_object_or_404(feedback_service.summary_by_date(), pk=self.kwargs["pk"])
+
+    def get_page_title(self):
+        return _("Rückmeldungen")
+
+    def get_page_subtitle(self):
+        return str(self.workshop_date.series.title)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(f"{FEEDBACK_URLS}:index"), "label": _("Rückmeldungen")},
+            {"url": "", "label": self.get_page_subtitle()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["workshop_date"] = self.workshop_date
+        context["answers"] = feedback_service.feedback_of_date(self.workshop_date)
+        context["distribution"] = feedback_service.rating_distribution(self.workshop_date)
+        return context

@@ -16,10 +16,13 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button, HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from verbund.permissions import StaffMenuItem
 
 from . import admin_views
 from .forms import WorkshopDateForm
@@ -258,6 +261,26 @@ class WorkshopsViewSetGroup(ModelViewSetGroup):
     items = (WorkshopDateViewSet, EnrolmentViewSet)
 
 
+class FeedbackViewSet(ViewSet):
+    name = admin_views.FEEDBACK_URLS
+    icon = "pick"
+    menu_label = _("Rückmeldungen")
+    menu_order = 840
+    add_to_admin_menu = True
+    menu_item_class = StaffMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.FeedbackIndexView.as_view(), name="index"),
+            path("<int:pk>/", admin_views.FeedbackDateView.as_view(), name="date"),
+        ]
+
+
 @hooks.register("register_admin_viewset")
 def register_workshops_viewsets():
     return WorkshopsViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_feedback_viewset():
+    return FeedbackViewSet()
