@@ -4,10 +4,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from verbund import audit
+
 from . import admin_erasure
 from .admin_views import ApplicationViewSet, PendingApplicationsSummaryItem
 from .models import District, Firm, Person
-from .services import audit
 
 
 class FirmIndexView(IndexView):

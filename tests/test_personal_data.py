@@ -13,9 +13,9 @@ from django.test import Client
 from wagtail.models import APIToken, ModelLogEntry
 
 from members.models import Person, User
-from members.services import audit
 from members.services.invitations import create_invitation
 from members.services.personal_data import ErasureError, erase_person, export_person_data
+from verbund import audit
 from workshops.models import Enrolment
 
 from .factories import (

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from cms.models import AdviceNote, AdviceRequest
 from members.models import ADVISOR_GROUP
-from members.services.audit import record
+from verbund.audit import record
 
 CONSENT_VERSION = "2026-01"
 CONSENT_TEXT = gettext_lazy(

@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Firm, Invitation, Person, administered_firm_ids
-
-from .audit import record
+from verbund.audit import record
 
 VALID_DAYS = 14
 COLLEAGUE_ROLES = (Person.Role.ADMIN, Person.Role.CONTACT)

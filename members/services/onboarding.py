@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import Firm, MembershipApplication, Person
+from verbund.audit import record
 
-from .audit import record
 from .invitations import create_invitation
 
 CONSENT_VERSION = "2026-01"

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from members.models import Firm, Invitation, Person, managed_firm_ids
+from verbund.audit import record
 from verbund.text import DIRECTION_CONTROLS, FORMULA_START
 
-from .audit import record
 from .invitations import create_invitation
 
 MAX_IMPORT_ROWS = 1000

@@ -16,9 +16,8 @@ from wagtail.models import APIToken, ModelLogEntry
 from members.models import Invitation, MembershipApplication, Person, SavedSearch
 from tasks.models import Notification
 from tasks.services.outbox import forget_recipient
+from verbund.audit import ACTIONS, record
 from workshops.models import DatePart, Enrolment
-
-from .audit import ACTIONS, record
 
 ERASED_FIRST_NAME = "Gelöschte"
 ERASED_LAST_NAME = "Person"

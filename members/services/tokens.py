@@ -5,8 +5,7 @@ from django.db import transaction
 from wagtail.models import APIToken
 
 from members.models import administered_firm_ids
-
-from .audit import record
+from verbund.audit import record
 
 NAME_MAX_LENGTH = APIToken._meta.get_field("name").max_length
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import TRAINER_GROUP
-from members.services.audit import record
+from verbund.audit import record
 from workshops.models import Attendance, DatePart, Enrolment, WorkshopDate
 
 PAST_WINDOW = timedelta(days=92)
