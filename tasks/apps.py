@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Hintergrundaufgaben und Benachrichtigungen")
+
+    def ready(self):
+        # Every app's notifications.py registers its email kinds (as Wagtail finds the
+        # apps' wagtail_hooks.py); the outbox knows no app by name.
+        from tasks import registry
+
+        registry.discover()

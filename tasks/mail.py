@@ -101,7 +101,8 @@ class NotificationEmail(EmailMultiAlternatives):
 
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
-        from tasks.models import Notification
+        # Imported here: the outbox renders its messages with this module's classes.
+        from tasks.models import MessageKind
         from tasks.services.outbox import notify
 
         queued = 0
@@ -110,7 +111,7 @@ class QueuedEmailBackend(BaseEmailBackend):
             if not recipients:
                 continue
             notify(
-                Notification.Kind.MESSAGE,
+                MessageKind.MESSAGE,
                 email=recipients[0],
                 context={"message": serialize_message(message)},
                 key=f"message|{uuid.uuid4().hex}",

@@ -14,33 +14,26 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tasks import registry
 from verbund.records import NotContent
 
 
-class Notification(NotContent, models.Model):
-    class Kind(models.TextChoices):
-        ENROLMENT_CONFIRMED = "enrolment_confirmed", _("Anmeldung bestätigt")
-        WAITLISTED = "waitlisted", _("Auf der Warteliste")
-        WAITLIST_OFFER = "waitlist_offer", _("Nachrückplatz angeboten")
-        OFFER_EXPIRED = "offer_expired", _("Nachrückplatz verfallen")
-        SEAT_CANCELLED = "seat_cancelled", _("Anmeldung storniert")
-        ENROLMENT_MOVED = "enrolment_moved", _("Umgebucht auf einen anderen Termin")
-        DATE_RESCHEDULED = "date_rescheduled", _("Termin verschoben")
-        DATE_CANCELLED = "date_cancelled", _("Termin abgesagt")
-        REMINDER = "reminder", _("Erinnerung")
-        THANK_YOU = "thank_you", _("Dank und Bescheinigung")
-        FIRM_DIGEST = "firm_digest", _("Wochenübersicht für Unternehmen")
-        STAFF_DIGEST = "staff_digest", _("Tagesübersicht für die Koordinierungsstelle")
-        SAVED_SEARCH = "saved_search", _("Neue Termine zu einer gespeicherten Suche")
-        MESSAGE = "message", _("Kontonachricht")
+class MessageKind(models.TextChoices):
+    """The outbox's own kind: ready-made account emails (sign-up, password reset,
+    invitations), sent as they are. Every other kind is registered by the app it belongs
+    to (see tasks.registry)."""
 
+    MESSAGE = "message", _("Kontonachricht")
+
+
+class Notification(NotContent, models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("wartend")
         SENT = "sent", _("gesendet")
         FAILED = "failed", _("fehlgeschlagen")
         CANCELLED = "cancelled", _("verworfen")
 
-    kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("Art"), max_length=30, choices=registry.kind_choices)
     person = models.ForeignKey(
         "members.Person",
         verbose_name=_("Person"),
@@ -119,13 +112,6 @@ class Notification(NotContent, models.Model):
 class Unsubscription(NotContent, models.Model):
     """Someone turned off one category of non-essential email."""
 
-    class Category(models.TextChoices):
-        REMINDERS = "reminders", _("Erinnerungen vor Terminen")
-        FOLLOW_UP = "follow_up", _("Dank und Feedback nach Terminen")
-        FIRM_DIGEST = "firm_digest", _("Wochenübersicht für Unternehmen")
-        STAFF_DIGEST = "staff_digest", _("Tagesübersicht für die Koordinierungsstelle")
-        SAVED_SEARCHES = "saved_searches", _("Neue Termine zu gespeicherten Suchen")
-
     person = models.ForeignKey(
         "members.Person",
         verbose_name=_("Person"),
@@ -142,7 +128,7 @@ class Unsubscription(NotContent, models.Model):
         on_delete=models.CASCADE,
         related_name="unsubscriptions",
     )
-    category = models.CharField(_("Kategorie"), max_length=20, choices=Category.choices)
+    category = models.CharField(_("Kategorie"), max_length=20, choices=registry.category_choices)
     created_at = models.DateTimeField(_("abgemeldet am"), default=timezone.now)
 
     class Meta:

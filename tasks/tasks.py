@@ -1,4 +1,8 @@
-"""Celery tasks. Each takes primary keys (or nothing); due times live in the database."""
+"""The outbox's Celery tasks: delivering one row, sweeping for due rows.
+
+The apps' own periodic jobs live in their `tasks.py` (workshops.tasks, members.tasks),
+found by Celery's autodiscovery; each takes primary keys (or nothing), due times live in
+the database."""
 
 import contextlib
 import logging
@@ -10,7 +14,6 @@ from django.conf import settings
 from django.core.mail import get_connection
 
 from tasks.services import outbox
-from workshops.services.enrolment import expire_offers
 
 logger = logging.getLogger(__name__)
 
@@ -77,42 +80,3 @@ def deliver_notification(pk):
 def sweep_outbox():
     """Enqueue every due pending notification that is not on its way (beat: every minute)."""
     return outbox.sweep()
-
-
-@shared_task(ignore_result=True)
-def expire_waitlist_offers():
-    """Pass on every seat whose waiting-list offer has run out (run every minute by beat)."""
-    return expire_offers()
-
-
-@shared_task(ignore_result=True, time_limit=300)
-def queue_thank_you_notes():
-    """Thank-you notes with certificate and feedback links for the dates that just ended
-    (beat: every 15 minutes; each enrolment is thanked once)."""
-    from workshops.services.feedback import queue_thank_you_notes as queue
-
-    return queue()
-
-
-@shared_task(ignore_result=True, time_limit=300)
-def queue_firm_digests():
-    """The weekly overview for firm admins (beat: Monday 07:00 Berlin time)."""
-    from tasks.services import digests
-
-    return digests.queue_firm_digests()
-
-
-@shared_task(ignore_result=True, time_limit=300)
-def queue_staff_digests():
-    """The daily overview for the coordination office (beat: daily 07:00 Berlin time)."""
-    from tasks.services import digests
-
-    return digests.queue_staff_digests()
-
-
-@shared_task(ignore_result=True, time_limit=300)
-def notify_saved_searches():
-    """One email per saved search that has new matching dates (beat: every 15 minutes)."""
-    from members.services.saved_searches import notify_new_dates
-
-    return notify_new_dates()

@@ -12,14 +12,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from members.models import Person
+from tasks import registry
 from tasks.models import Unsubscription
 from tasks.services import preferences
 
 
 def _recipient_exists(person_id, user_id):
     if person_id:
-        return Person.objects.filter(pk=person_id, erased_at__isnull=True).exists()
+        person_model = Unsubscription._meta.get_field("person").related_model
+        return person_model.objects.filter(pk=person_id, erased_at__isnull=True).exists()
     return get_user_model().objects.filter(pk=user_id).exists()
 
 
@@ -50,7 +51,7 @@ def unsubscribe(request, token):
         request,
         "tasks/unsubscribe.html",
         {
-            "category": Unsubscription.Category(category),
+            "category": registry.CATEGORIES[category],
             "subscribed": subscribed,
             "changed": changed,
             "token": token,
@@ -88,7 +89,7 @@ def notification_preferences(request):
         "tasks/preferences.html",
         {
             "choices": [
-                (Unsubscription.Category(category), category not in off) for category in offered
+                (registry.CATEGORIES[category], category not in off) for category in offered
             ],
         },
     )

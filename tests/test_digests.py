@@ -13,7 +13,7 @@ from wagtail.models import Page, Workflow, WorkflowState
 
 from members.models import Firm, MembershipApplication
 from tasks.models import Notification, Unsubscription
-from tasks.services import digests, outbox
+from tasks.services import outbox
 from tests.factories import (
     EnrolmentFactory,
     FirmFactory,
@@ -23,10 +23,11 @@ from tests.factories import (
     WorkshopSeriesPageFactory,
 )
 from workshops.models import Enrolment
+from workshops.services import digests
+from workshops.services.notifications import Category, Kind
 
 pytestmark = pytest.mark.django_db
 
-Kind = Notification.Kind
 Status = Enrolment.Status
 
 
@@ -111,9 +112,7 @@ def test_unsubscribed_admins_and_inactive_firms_get_no_digest(firm_admin):
     EnrolmentFactory(
         date=WorkshopDateFactory(starts_at=in_days(5)), person=employee(firm_admin.firm)
     )
-    Unsubscription.objects.create(
-        user=firm_admin.user, category=Unsubscription.Category.FIRM_DIGEST
-    )
+    Unsubscription.objects.create(user=firm_admin.user, category=Category.FIRM_DIGEST)
     applied = PersonFactory(admin=True, firm=FirmFactory(status=Firm.Status.APPLIED))
     EnrolmentFactory(date=WorkshopDateFactory(starts_at=in_days(5)), person=employee(applied.firm))
     assert digests.queue_firm_digests() == 0
@@ -125,7 +124,7 @@ def test_a_row_for_an_unsubscribed_admin_is_not_sent(firm_admin):
         date=WorkshopDateFactory(starts_at=in_days(5)), person=employee(firm_admin.firm)
     )
     digests.queue_firm_digests()
-    Unsubscription.objects.create(person=firm_admin, category=Unsubscription.Category.FIRM_DIGEST)
+    Unsubscription.objects.create(person=firm_admin, category=Category.FIRM_DIGEST)
     assert deliver(Notification.objects.get()) == Notification.State.CANCELLED
     assert mail.outbox == []
 
@@ -241,7 +240,7 @@ def test_an_empty_staff_digest_is_not_sent(staff_user):
 
 def test_staff_who_turned_the_digest_off_get_none(staff_user):
     EnrolmentFactory()
-    Unsubscription.objects.create(user=staff_user, category=Unsubscription.Category.STAFF_DIGEST)
+    Unsubscription.objects.create(user=staff_user, category=Category.STAFF_DIGEST)
     other = UserFactory(staff=True)
     assert digests.queue_staff_digests() == 1
     assert Notification.objects.get().user == other

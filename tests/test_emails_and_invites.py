@@ -34,10 +34,10 @@ from workshops.calendar import event_uid, feed_calendar
 from workshops.models import Enrolment, WorkshopDate
 from workshops.services import dates as date_service
 from workshops.services.enrolment import EnrolmentError, cancel, enrol, move
+from workshops.services.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 
-Kind = Notification.Kind
 Status = Enrolment.Status
 
 

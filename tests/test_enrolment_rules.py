@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from members.models import Firm, Person
-from tasks.tasks import expire_waitlist_offers
 from tests.factories import (
     BERLIN,
     EnrolmentFactory,
@@ -30,6 +29,7 @@ from workshops.services.enrolment import (
     staff_add,
     waitlist_position,
 )
+from workshops.tasks import expire_waitlist_offers
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,9 @@ from tests.factories import (
 )
 from workshops.models import Attendance, Enrolment, Feedback, WorkshopDate
 from workshops.services import feedback as feedback_service
+from workshops.services.notifications import Category, Kind
 
 pytestmark = pytest.mark.django_db
-
-Kind = Notification.Kind
 
 
 def locmem():
@@ -106,7 +105,7 @@ def test_people_without_an_account_are_told_where_to_get_the_certificate():
 def test_someone_who_turned_follow_ups_off_gets_no_thank_you():
     person = PersonFactory(with_account=True)
     attend(EnrolmentFactory(date=ended_date(), person=person))
-    Unsubscription.objects.create(user=person.user, category=Unsubscription.Category.FOLLOW_UP)
+    Unsubscription.objects.create(user=person.user, category=Category.FOLLOW_UP)
     feedback_service.queue_thank_you_notes()
     assert deliver_all(thank_you_rows()) == [Notification.State.CANCELLED]
     assert mail.outbox == []

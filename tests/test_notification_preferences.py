@@ -9,10 +9,10 @@ from django.urls import reverse
 from tasks.models import Notification, Unsubscription
 from tasks.services import outbox, preferences
 from tests.factories import EnrolmentFactory, PersonFactory, UserFactory, WorkshopDateFactory
+from workshops.services.notifications import Category, Kind
 
 pytestmark = pytest.mark.django_db
 
-Category = Unsubscription.Category
 PAGE = "/konto/benachrichtigungen/"
 
 
@@ -166,7 +166,7 @@ def test_the_accounts_choice_holds_for_mail_to_its_person(client):
     date = WorkshopDateFactory()
     enrolment = EnrolmentFactory(date=date, person=person)
     Attendance.objects.create(enrolment=enrolment, part=date.parts.get(), status="attended")
-    row = outbox.notify(Notification.Kind.THANK_YOU, person=person, about=enrolment)
+    row = outbox.notify(Kind.THANK_YOU, person=person, about=enrolment)
     backend = get_connection("django.core.mail.backends.locmem.EmailBackend")
     assert outbox.deliver(row.pk, backend) == Notification.State.CANCELLED
     assert mail.outbox == []

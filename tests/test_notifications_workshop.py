@@ -38,10 +38,10 @@ from workshops.services.enrolment import (
     enrol,
     expire_offers,
 )
+from workshops.services.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 
-Kind = Notification.Kind
 State = Notification.State
 Status = Enrolment.Status
 

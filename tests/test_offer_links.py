@@ -7,11 +7,11 @@ import pytest
 from django.core import mail
 from django.core.mail import get_connection
 
-from tasks.models import Notification
 from tasks.services.outbox import deliver, rows_about
 from tests.factories import FirmFactory, PersonFactory, WorkshopDateFactory
 from workshops.models import Enrolment
 from workshops.services.enrolment import cancel, enrol
+from workshops.services.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def offer(settings):
 
 
 def links_in_offer_email(enrolment):
-    row = rows_about(enrolment).get(kind=Notification.Kind.WAITLIST_OFFER)
+    row = rows_about(enrolment).get(kind=Kind.WAITLIST_OFFER)
     mail.outbox = []
     deliver(row.pk, get_connection(LOCMEM))
     [message] = mail.outbox
@@ -61,7 +61,7 @@ def test_a_person_without_an_account_accepts_from_the_email(client, offer):
     assert "jetzt fest angemeldet" in done.text
     enrolment.refresh_from_db()
     assert enrolment.status == Status.CONFIRMED
-    confirmation = rows_about(enrolment).filter(kind=Notification.Kind.ENROLMENT_CONFIRMED)
+    confirmation = rows_about(enrolment).filter(kind=Kind.ENROLMENT_CONFIRMED)
     assert confirmation.count() == 1
 
 

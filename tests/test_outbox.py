@@ -16,15 +16,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.services.personal_data import erase_person
+from tasks import registry
 from tasks.mail import QueuedEmailBackend, serialize_message
-from tasks.models import Notification
-from tasks.services import outbox, render
+from tasks.models import MessageKind, Notification
+from tasks.services import outbox
 from tests.conftest import SmtpSink, filesystem_transport_options, free_port, use_broker
 from tests.factories import PersonFactory, UserFactory
 from verbund.celery import app as celery_app
+from workshops.services.notifications import Kind
 
 State = Notification.State
-Kind = Notification.Kind
 
 
 class Queue:
@@ -59,7 +60,7 @@ def message_row(address="k.berger@firma.example", subject="Ihr Zugang", **kwargs
         subject=subject, body="Guten Tag,\n\nIhr Zugang ist bereit.\n", to=[address]
     )
     return outbox.notify(
-        Kind.MESSAGE,
+        MessageKind.MESSAGE,
         email=address,
         key=f"message|{uuid.uuid4().hex}",
         context={"message": serialize_message(message)},
@@ -172,7 +173,7 @@ def test_queued_email_backend_writes_one_row_per_message(queue, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         assert QueuedEmailBackend().send_messages(messages) == 1
     row = Notification.objects.get()
-    assert row.kind == Kind.MESSAGE and row.to_email == "a@firma.example"
+    assert row.kind == MessageKind.MESSAGE and row.to_email == "a@firma.example"
     assert queue.pks() == [row.pk]
 
 
@@ -269,7 +270,14 @@ def test_send_again_leaves_pending_rows_as_they_are(queue, smtp_sink):
 @pytest.mark.django_db
 def test_a_template_error_fails_that_row_only(queue, smtp_sink, monkeypatch):
     monkeypatch.setitem(
-        render.REGISTRY, "broken_kind", render.KindSpec(build_context=lambda row: {"x": 1})
+        registry.KINDS,
+        "broken_kind",
+        registry.KindSpec(
+            name="broken_kind",
+            label="broken",
+            build_context=lambda row: {"x": 1},
+            template="tasks/email/broken_kind",
+        ),
     )
     person = PersonFactory(email="m.weber@firma.example")
     broken = outbox.notify("broken_kind", person=person, about=person.firm)
@@ -290,7 +298,7 @@ def test_an_erased_person_gets_nothing(queue, smtp_sink):
     staff = UserFactory(is_staff=True)
     person = PersonFactory(email="m.weber@firma.example", user=UserFactory())
     row = outbox.notify(
-        Kind.MESSAGE,
+        MessageKind.MESSAGE,
         person=person,
         context={
             "message": serialize_message(

@@ -9,11 +9,11 @@ from django.utils import timezone
 from tasks.models import Notification
 from tasks.services import outbox
 from tests.factories import EnrolmentFactory, PersonFactory, UserFactory
+from workshops.services.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 
 State = Notification.State
-Kind = Notification.Kind
 LISTING = "/admin/postausgang/"
 
 

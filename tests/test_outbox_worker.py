@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from members.models import Person
-from tasks.models import Notification
+from tasks.models import MessageKind, Notification
 from tasks.services import outbox
 from tests.conftest import (
     CeleryWorker,
@@ -29,6 +29,7 @@ from tests.factories import FirmFactory, PersonFactory, WorkshopDateFactory
 from verbund.celery import app as celery_app
 from workshops.models import Enrolment
 from workshops.services.enrolment import enrol
+from workshops.services.notifications import Kind
 
 pytestmark = [
     pytest.mark.services,
@@ -36,7 +37,6 @@ pytestmark = [
 ]
 
 State = Notification.State
-Kind = Notification.Kind
 REDIS_DB = 7
 TIMEOUT = 120  # seconds, worker start-up included
 
@@ -133,7 +133,7 @@ def test_worker_delivers_each_email_once_with_its_calendar_part(
     )
 
     confirmation = Notification.objects.get(kind=Kind.ENROLMENT_CONFIRMED)
-    account = Notification.objects.get(kind=Kind.MESSAGE)
+    account = Notification.objects.get(kind=MessageKind.MESSAGE)
     assert confirmation.state == State.SENT and account.state == State.SENT
     assert smtp_sink.by_notification() == {str(confirmation.pk): 1, str(account.pk): 1}
 

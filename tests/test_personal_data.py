@@ -15,8 +15,10 @@ from wagtail.models import APIToken, ModelLogEntry
 from members.models import Person, User
 from members.services.invitations import create_invitation
 from members.services.personal_data import ErasureError, erase_person, export_person_data
+from tasks.models import MessageKind
 from verbund import audit
 from workshops.models import Enrolment
+from workshops.services.notifications import Kind
 
 from .factories import (
     DEFAULT_PASSWORD,
@@ -366,10 +368,10 @@ def test_erase_stops_pending_emails_and_strips_addresses_from_the_outbox(markus,
     from tasks.services.outbox import deliver, notify
 
     enrolment = Enrolment.objects.get(person=markus, status=Enrolment.Status.WAITLISTED)
-    sent = notify(Notification.Kind.WAITLISTED, person=markus, about=enrolment, version="a")
+    sent = notify(Kind.WAITLISTED, person=markus, about=enrolment, version="a")
     deliver(sent.pk, get_connection("django.core.mail.backends.locmem.EmailBackend"))
     pending = notify(
-        Notification.Kind.REMINDER,
+        Kind.REMINDER,
         person=markus,
         about=enrolment,
         version="b",
@@ -416,5 +418,5 @@ def test_erase_removes_account_emails_where_the_person_was_one_of_several_recipi
 
     erase_person(markus, staff)
 
-    remaining = Notification.objects.filter(kind=Notification.Kind.MESSAGE)
+    remaining = Notification.objects.filter(kind=MessageKind.MESSAGE)
     assert [row.context["message"]["subject"] for row in remaining] == ["Andere"]

@@ -149,7 +149,7 @@ def test_pages_login_and_enrolment_survive_redis_going_down(
         assert ready.status_code == 503
         assert {"broker", "cache"} <= set(ready.json()["problems"])
         assert any("Redis cache unreachable" in r.getMessage() for r in caplog.records)
-        mail = Notification.objects.get(kind=Notification.Kind.ENROLMENT_CONFIRMED, person=azubi)
+        mail = Notification.objects.get(kind="enrolment_confirmed", person=azubi)
         assert mail.state == Notification.State.PENDING and mail.enqueued_at is None
 
         # The same server comes back: no restart of anything in this process.

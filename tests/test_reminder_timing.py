@@ -12,7 +12,6 @@ from django.core import mail
 from django.core.mail import get_connection
 
 from tasks.models import Notification, Unsubscription
-from tasks.services import reminders
 from tasks.services.outbox import deliver, rows_about
 from tests.conftest import set_office
 from tests.factories import (
@@ -24,11 +23,12 @@ from tests.factories import (
 )
 from workshops.models import DatePart, Enrolment
 from workshops.services import dates as date_service
+from workshops.services import reminders
 from workshops.services.enrolment import cancel, enrol, staff_add
+from workshops.services.notifications import Category, Kind
 
 pytestmark = pytest.mark.django_db
 
-Kind = Notification.Kind
 State = Notification.State
 Status = Enrolment.Status
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -253,9 +253,7 @@ def test_a_reminder_for_a_seat_no_longer_confirmed_is_skipped(firm, contact, clo
 def test_an_unsubscribed_person_gets_no_reminder_but_still_the_confirmation(firm, contact, clock):
     date = WorkshopDateFactory(starts_at=AFTER_SPRING_CHANGE)
     enrolment = enrol_one(date, firm, contact)
-    Unsubscription.objects.create(
-        person=enrolment.person, category=Unsubscription.Category.REMINDERS
-    )
+    Unsubscription.objects.create(person=enrolment.person, category=Category.REMINDERS)
     week_before, _day_before = reminders_of(enrolment)
     confirmation = rows_about(enrolment).get(kind=Kind.ENROLMENT_CONFIRMED)
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from members.models import SavedSearch
 from members.services import saved_searches
+from members.services.saved_searches import Category, Kind
+from members.tasks import notify_saved_searches
 from tasks.models import Notification, Unsubscription
 from tasks.services import outbox
-from tasks.tasks import notify_saved_searches
 from tests.factories import (
     DistrictFactory,
     TopicFactory,
@@ -29,7 +30,6 @@ pytestmark = pytest.mark.django_db
 FINDER = "/angebote/"
 LIST = "/konto/suchen/"
 SAVE = "/konto/suchen/speichern/"
-Kind = Notification.Kind
 
 
 def in_days(days):
@@ -221,7 +221,7 @@ def test_a_deleted_search_or_a_cancelled_date_sends_nothing(user, robotics):
 
 
 def test_unsubscribed_users_get_no_saved_search_email(user, robotics):
-    Unsubscription.objects.create(user=user, category=Unsubscription.Category.SAVED_SEARCHES)
+    Unsubscription.objects.create(user=user, category=Category.SAVED_SEARCHES)
     with time_machine.travel(timezone.now() - timedelta(hours=1), tick=False):
         saved_searches.save_search(user, "topic=robotik")
     WorkshopDateFactory(series=robotics)
@@ -235,6 +235,6 @@ def test_the_job_runs_every_quarter_hour(settings):
     entries = [
         entry
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
-        if entry["task"] == "tasks.tasks.notify_saved_searches"
+        if entry["task"] == "members.tasks.notify_saved_searches"
     ]
     assert [entry["schedule"] for entry in entries] == [15 * 60.0]

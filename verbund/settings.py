@@ -185,23 +185,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15.0,
     },
     "expire-waitlist-offers": {
-        "task": "tasks.tasks.expire_waitlist_offers",
+        "task": "workshops.tasks.expire_waitlist_offers",
         "schedule": 60.0,
     },
     "queue-thank-you-notes": {
-        "task": "tasks.tasks.queue_thank_you_notes",
+        "task": "workshops.tasks.queue_thank_you_notes",
         "schedule": 15 * 60.0,
     },
     "notify-saved-searches": {
-        "task": "tasks.tasks.notify_saved_searches",
+        "task": "members.tasks.notify_saved_searches",
         "schedule": 15 * 60.0,
     },
     "queue-firm-digests": {
-        "task": "tasks.tasks.queue_firm_digests",
+        "task": "workshops.tasks.queue_firm_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
     "queue-staff-digests": {
-        "task": "tasks.tasks.queue_staff_digests",
+        "task": "workshops.tasks.queue_staff_digests",
         "schedule": crontab(minute=0, hour=7),
     },
 }

@@ -7,17 +7,25 @@ most one email per search into the notification outbox.
 
 import hashlib
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cms.models import Topic, WorkshopSeriesPage
 from members.models import District, SavedSearch
-from tasks.models import Notification
 from tasks.services import outbox
 from workshops.services import offers
 
 MAX_SEARCHES_PER_USER = 30
+
+
+class Kind(models.TextChoices):
+    SAVED_SEARCH = "saved_search", gettext_lazy("Neue Termine zu einer gespeicherten Suche")
+
+
+class Category(models.TextChoices):
+    SAVED_SEARCHES = "saved_searches", gettext_lazy("Neue Termine zu gespeicherten Suchen")
 
 
 class SavedSearchError(Exception):
@@ -130,7 +138,7 @@ def notify_new_dates(now=None):
             new_ids = sorted(new_date_ids(search))
             if new_ids:
                 row = outbox.notify(
-                    Notification.Kind.SAVED_SEARCH,
+                    Kind.SAVED_SEARCH,
                     user=search.user,
                     about=search,
                     version=batch_version(new_ids),

@@ -33,12 +33,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tasks import registry
 from tasks.models import Notification
+from tasks.services import render
 
 logger = logging.getLogger(__name__)
 
 State = Notification.State
-Kind = Notification.Kind
 
 # Delivery problems worth another try: the SMTP server refused for now, was unreachable or
 # too slow for the task's soft time limit. Any other error fails the row at once.
@@ -204,7 +205,7 @@ def enqueue(pks, *, sweeping=False):
     enqueues every due pending row again later. Right after a failure, requests do not
     try again (the sweeper does)."""
     global _broker_down_until
-    from tasks.tasks import deliver_notification
+    from tasks.tasks import deliver_notification  # tasks.tasks imports this module
 
     pks = list(pks)
     if not pks or (not sweeping and time.monotonic() < _broker_down_until):
@@ -271,8 +272,6 @@ def deliver(pk, connection):
 
     Returns the row's state afterwards, or None when there was nothing to do.
     """
-    from tasks.services import render
-
     now = timezone.now()
     with transaction.atomic():
         row = _lock_due_row(pk, now)
@@ -285,7 +284,7 @@ def deliver(pk, connection):
             return _close(row, State.CANCELLED, "unsubscribed")
         try:
             message = render.build_message(row, address)
-        except render.SkipNotification as skip:
+        except registry.SkipNotification as skip:
             return _close(row, State.CANCELLED, str(skip))
         except Exception as exc:  # a broken template fails this row only
             logger.exception("Notification %s could not be rendered", row.pk)

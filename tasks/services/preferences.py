@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from members.models import Person, administered_firm_ids
+from tasks import registry
 from tasks.models import Unsubscription
 
 SALT = "verbund.unsubscribe"
@@ -25,7 +25,7 @@ def read_token(token):
     """(category, person_id, user_id) from a token; raises signing.BadSignature."""
     data = signing.loads(token, salt=SALT)
     category = data.get("c")
-    if category not in Unsubscription.Category.values:
+    if category not in registry.CATEGORIES:
         raise signing.BadSignature("unknown category")
     if not data.get("p") and not data.get("u"):
         raise signing.BadSignature("no recipient")
@@ -61,30 +61,17 @@ def resubscribe(*, category, person_id=None, user_id=None):
 
 # --- The account page: the choices of a signed-in user ---------------------------------------
 
-EVERYONE = (
-    Unsubscription.Category.REMINDERS,
-    Unsubscription.Category.FOLLOW_UP,
-    Unsubscription.Category.SAVED_SEARCHES,
-)
-
 
 def categories_for(user):
-    """The non-essential categories `user` can receive: staff also the daily overview,
-    firm admins also the weekly one."""
-    categories = list(EVERYONE)
-    if administered_firm_ids(user):
-        categories.append(Unsubscription.Category.FIRM_DIGEST)
-    if user.is_staff:
-        categories.append(Unsubscription.Category.STAFF_DIGEST)
-    return categories
+    """The non-essential categories `user` can receive (each app decides who is offered
+    its categories: staff the daily overview, firm admins the weekly one, ...)."""
+    return registry.categories_for(user)
 
 
 def _own_unsubscriptions(user):
     """A user's choices count for their person too (and an unsubscribe link in an email to
     the person counts for the account)."""
-    return Unsubscription.objects.filter(
-        Q(user=user) | Q(person__in=Person.objects.filter(user=user))
-    )
+    return Unsubscription.objects.filter(Q(user=user) | Q(person__user=user))
 
 
 def unsubscribed_categories(user):

@@ -1,23 +1,21 @@
 """Turning an outbox row into an email, at the moment it is sent.
 
-Each kind registers a context function with `@kind(Notification.Kind.X, category=...)`
-(see `tasks/kinds/`). The function gets the row and returns the template context, or
-raises `SkipNotification` when the message no longer makes sense (a reminder for a seat
-that was cancelled since). It may put ready-made MIME parts under the key "alternatives"
-(placed in multipart/alternative after text and HTML, e.g. a calendar's iTIP part) and
-under "attachments".
+Each kind registers a context function with `@kind(Kind.X, category=...)` in its app's
+`notifications.py` (see tasks.registry). The function gets the row and returns the
+template context, or raises `SkipNotification` when the message no longer makes sense
+(a reminder for a seat that was cancelled since). It may put ready-made MIME parts under
+the key "alternatives" (placed in multipart/alternative after text and HTML, e.g. a
+calendar's iTIP part) and under "attachments".
 
 Every message, ready-made account emails included, answers to the office (Reply-To) and
 has a Message-ID in the site's own domain.
 
-Templates live in `templates/tasks/email/<kind>_subject.txt`, `<kind>.txt` and
+Templates live in `templates/<app>/email/<kind>_subject.txt`, `<kind>.txt` and
 `<kind>.html`; they extend `tasks/email/base.txt` and `base.html`, which carry the office's
-contact details from the CMS site settings and, for non-essential kinds, the unsubscribe
-link. Everything is rendered in the recipient's language.
+contact details (registered with `tasks.registry.office_details`) and, for non-essential
+kinds, the unsubscribe link. Everything is rendered in the recipient's language.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -25,50 +23,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tasks import registry
 from tasks.mail import NotificationEmail
-from tasks.models import Notification, Unsubscription
+from tasks.models import MessageKind, Unsubscription
 from tasks.services import preferences
 from verbund.links import site_domain
-
-
-class SkipNotification(Exception):
-    """The message should not go out any more; the row is marked cancelled with the reason."""
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    build_context: Callable
-    # None: essential (always sent); otherwise the Unsubscription.Category it belongs to.
-    category: str | None = None
-
-
-REGISTRY: dict[str, KindSpec] = {}
-
-
-def kind(name, *, category=None):
-    """Register the context function for one notification kind."""
-
-    def register(function):
-        REGISTRY[str(name)] = KindSpec(build_context=function, category=category)
-        return function
-
-    return register
-
-
-def spec_for(row):
-    from tasks import kinds  # noqa: F401  (registers every kind)
-
-    try:
-        return REGISTRY[row.kind]
-    except KeyError:
-        raise LookupError(f"no context function registered for {row.kind!r}") from None
-
-
-def category_of(kind_name):
-    from tasks import kinds  # noqa: F401
-
-    spec = REGISTRY.get(str(kind_name))
-    return spec.category if spec else None
 
 
 def recipient_address(row):
@@ -85,7 +44,7 @@ def recipient_address(row):
 
 
 def is_unsubscribed(row):
-    category = category_of(row.kind)
+    category = registry.category_of(row.kind)
     if category is None:
         return False
     recipients = Unsubscription.objects.filter(category=category)
@@ -100,10 +59,8 @@ def is_unsubscribed(row):
 
 
 def office():
-    """The office's name and contact details from the CMS site settings."""
-    from cms.models import OfficeSettings
-
-    return OfficeSettings.for_default_site()
+    """The office's name and contact details, from the app that keeps them."""
+    return registry.office()
 
 
 def sender(office_settings):
@@ -123,10 +80,10 @@ def recipient_name(row):
 
 def build_message(row, address):
     """The email for one row; raises SkipNotification or any rendering error."""
-    spec = spec_for(row)
+    spec = registry.spec(row.kind)
     with translation.override(row.language or settings.LANGUAGE_CODE):
         context = spec.build_context(row)
-        if row.kind == Notification.Kind.MESSAGE:
+        if row.kind == MessageKind.MESSAGE:
             return _stamped(context["message"], row, office())
         alternatives = context.pop("alternatives", [])
         attachments = context.pop("attachments", [])
@@ -141,7 +98,7 @@ def build_message(row, address):
             site_url=settings.SITE_URL,
             unsubscribe_url=unsubscribe_url,
         )
-        base = f"tasks/email/{row.kind}"
+        base = spec.template
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         if context.get("on_behalf_of"):
             # The inbox of a firm admin shows at once whom a message is about.

@@ -14,7 +14,10 @@ from django.db.models import Avg, Count, Exists, Max, Min, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from tasks.models import Notification
+from tasks.services import outbox
 from workshops.models import Attendance, Enrolment, Feedback, WorkshopDate
+from workshops.services.notifications import Kind
 
 SALT = "verbund.feedback"
 # The link in the thank-you email works for half a year.
@@ -85,8 +88,6 @@ def submit(enrolment, *, rating, useful="", to_improve=""):
 def enrolments_due_for_thank_you(now=None):
     """Attended enrolments of dates whose last part ended (within THANK_YOU_WINDOW) and
     that have no thank-you note in the outbox yet."""
-    from tasks.models import Notification
-
     now = now or timezone.now()
     ended_dates = (
         WorkshopDate.objects.exclude(status=WorkshopDate.Status.CANCELLED)
@@ -96,7 +97,7 @@ def enrolments_due_for_thank_you(now=None):
         .values("pk")
     )
     already_thanked = Notification.objects.filter(
-        kind=Notification.Kind.THANK_YOU,
+        kind=Kind.THANK_YOU,
         content_type=ContentType.objects.get_for_model(Enrolment),
         object_id=OuterRef("pk"),
     )
@@ -113,11 +114,8 @@ def enrolments_due_for_thank_you(now=None):
 def queue_thank_you_notes(now=None):
     """Write one thank-you note per attended enrolment of the dates that just ended;
     returns how many were written."""
-    from tasks.models import Notification
-    from tasks.services import outbox
-
     return outbox.notify_many(
-        Notification.Kind.THANK_YOU,
+        Kind.THANK_YOU,
         [
             (enrolment.person, enrolment, "", None, {})
             for enrolment in enrolments_due_for_thank_you(now).select_related("person__user")

@@ -3,23 +3,53 @@
 The enrolment rules call `status_changed` once per status change (from `_log`); the date
 operations call `date_rescheduled`, `date_cancelled` and `series_renamed`. Every function
 only writes outbox rows in the caller's transaction: a change that rolls back leaves no
-email behind. What the email says is decided when it is sent (tasks/kinds/workshop.py), so
-it always shows the date as it is then.
+email behind. What the email says is decided when it is sent (workshops/notifications.py),
+so it always shows the date as it is then.
 
 Each row is about one enrolment; its `version` tells events apart: the EnrolmentLog id for
 a status change, `s<sequence>` for a change of the whole date, `<days>d-s<sequence>` for a
 reminder.
 """
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Person
 from tasks.models import Notification
-from tasks.services import outbox, reminders
+from tasks.services import outbox
 from workshops.models import DatePart, Enrolment, WorkshopDate
+from workshops.services import reminders
 
-Kind = Notification.Kind
+
+class Kind(models.TextChoices):
+    """The emails about workshop dates; their texts are in workshops/notifications.py."""
+
+    ENROLMENT_CONFIRMED = "enrolment_confirmed", _("Anmeldung bestätigt")
+    WAITLISTED = "waitlisted", _("Auf der Warteliste")
+    WAITLIST_OFFER = "waitlist_offer", _("Nachrückplatz angeboten")
+    OFFER_EXPIRED = "offer_expired", _("Nachrückplatz verfallen")
+    SEAT_CANCELLED = "seat_cancelled", _("Anmeldung storniert")
+    ENROLMENT_MOVED = "enrolment_moved", _("Umgebucht auf einen anderen Termin")
+    DATE_RESCHEDULED = "date_rescheduled", _("Termin verschoben")
+    DATE_CANCELLED = "date_cancelled", _("Termin abgesagt")
+    REMINDER = "reminder", _("Erinnerung")
+    THANK_YOU = "thank_you", _("Dank und Bescheinigung")
+    FIRM_DIGEST = "firm_digest", _("Wochenübersicht für Unternehmen")
+    STAFF_DIGEST = "staff_digest", _("Tagesübersicht für die Koordinierungsstelle")
+
+
+class Category(models.TextChoices):
+    """Which of them recipients can turn off (the others are essential)."""
+
+    REMINDERS = "reminders", _("Erinnerungen vor Terminen")
+    FOLLOW_UP = "follow_up", _("Dank und Feedback nach Terminen")
+    FIRM_DIGEST = "firm_digest", _("Wochenübersicht für Unternehmen")
+    STAFF_DIGEST = "staff_digest", _("Tagesübersicht für die Koordinierungsstelle")
+
+
 Status = Enrolment.Status
 
 # The email each new enrolment status sends. A declined offer sends none: the person has
@@ -35,11 +65,26 @@ STATUS_KINDS = {
 FINISHED_DATE = (WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE)
 
 
+def pending_reminders(enrolment_ids):
+    """The reminders of these enrolments that have not gone out yet."""
+    return Notification.objects.filter(
+        kind=Kind.REMINDER,
+        state=Notification.State.PENDING,
+        content_type=ContentType.objects.get_for_model(Enrolment),
+        object_id__in=list(enrolment_ids),
+    )
+
+
+def cancel_reminders(enrolment_ids, reason):
+    """Drop the pending reminders of these enrolments; returns how many."""
+    return outbox.cancel_pending(pending_reminders(enrolment_ids), reason)
+
+
 def status_changed(enrolment, log):
     """Write the email for one enrolment status change (and keep its reminders in step)."""
     kind = STATUS_KINDS.get(log.to_status)
     if log.from_status == Status.CONFIRMED and log.to_status != Status.CONFIRMED:
-        reminders.cancel_for([enrolment.pk], f"seat {log.to_status}")
+        cancel_reminders([enrolment.pk], f"seat {log.to_status}")
     if kind is None:
         return
     context = {}
@@ -59,7 +104,7 @@ def enrolment_moved(old, new, log, *, was_confirmed):
     whoever receives their mail, with the new invitation and, for a seat that was in the
     calendar, the old date's cancellation."""
     if was_confirmed:
-        reminders.cancel_for([old.pk], "moved to another date")
+        cancel_reminders([old.pk], "moved to another date")
     outbox.notify(
         Kind.ENROLMENT_MOVED,
         **addressee(new),
@@ -147,7 +192,7 @@ def date_rescheduled(date, before=None):
     if not stake:
         return 0
     confirmed = [enrolment for enrolment in stake if enrolment.status == Status.CONFIRMED]
-    reminders.cancel_for(
+    cancel_reminders(
         [enrolment.pk for enrolment in confirmed], f"date moved (sequence {date.sequence})"
     )
     schedule_reminders(date, confirmed)
@@ -189,7 +234,7 @@ def date_cancelled(date, cancelled, sequence):
     if not cancelled:
         return 0
     was_confirmed = {pk for pk, status in cancelled if status == Status.CONFIRMED}
-    reminders.cancel_for(was_confirmed, "date cancelled")
+    cancel_reminders(was_confirmed, "date cancelled")
     enrolments = Enrolment.objects.filter(pk__in=[pk for pk, _status in cancelled]).select_related(
         "person__user", "enrolled_by"
     )

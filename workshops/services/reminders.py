@@ -5,17 +5,14 @@ before the first part), due at the same wall-clock time in Europe/Berlin as the 
 09:00 workshop is announced at 09:00 even across a change to or from summer time. A reminder
 whose time has passed when the seat is confirmed is not written at all: nobody gets a
 "in 7 days" email two days before. When a date moves, the pending reminders are dropped and
-written again under a version that names the date's new sequence.
+written again under a version that names the date's new sequence (see
+`workshops.services.notifications`, which writes and drops the rows).
 """
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-
-from tasks.models import Notification
-from tasks.services import outbox
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -50,20 +47,3 @@ def upcoming(first_start, sequence, now):
         if now < due < first_start:
             reminders.append((version(days, sequence), due))
     return reminders
-
-
-def pending_for(enrolment_ids):
-    """The reminders of these enrolments that have not gone out yet."""
-    from workshops.models import Enrolment
-
-    return Notification.objects.filter(
-        kind=Notification.Kind.REMINDER,
-        state=Notification.State.PENDING,
-        content_type=ContentType.objects.get_for_model(Enrolment),
-        object_id__in=list(enrolment_ids),
-    )
-
-
-def cancel_for(enrolment_ids, reason):
-    """Drop the pending reminders of these enrolments; returns how many."""
-    return outbox.cancel_pending(pending_for(enrolment_ids), reason)

@@ -8,13 +8,16 @@ row is sent, in a fixed number of queries, and a digest with nothing in it is no
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
+from wagtail.models import Page, WorkflowState
 
 from members.models import Firm, MembershipApplication, Person
-from tasks.models import Notification, Unsubscription
+from tasks.models import Unsubscription
 from tasks.services import outbox
 from workshops.models import Enrolment, WorkshopDate
+from workshops.services.notifications import Category, Kind
 
 # Firm digest: the employees' confirmed dates starting within this horizon.
 FIRM_DIGEST_HORIZON = timedelta(weeks=4)
@@ -58,11 +61,7 @@ def firm_admins():
             erased_at__isnull=True,
         )
         .exclude(email="")
-        .filter(
-            _not_unsubscribed(
-                Unsubscription.Category.FIRM_DIGEST, person_field="pk", user_field="user_id"
-            )
-        )
+        .filter(_not_unsubscribed(Category.FIRM_DIGEST, person_field="pk", user_field="user_id"))
     )
 
 
@@ -119,7 +118,7 @@ def queue_firm_digests(now=None):
         upcoming_firm_enrolments(firm_ids, now).values_list("person__firm_id", flat=True)
     ) | set(open_firm_offers(firm_ids, now).values_list("person__firm_id", flat=True))
     return outbox.notify_many(
-        Notification.Kind.FIRM_DIGEST,
+        Kind.FIRM_DIGEST,
         [
             (admin, admin.firm, version, None, {})
             for admin in admins
@@ -136,7 +135,7 @@ def staff_recipients():
         get_user_model()
         .objects.filter(is_staff=True, is_active=True)
         .exclude(email="")
-        .filter(_not_unsubscribed(Unsubscription.Category.STAFF_DIGEST, user_field="pk"))
+        .filter(_not_unsubscribed(Category.STAFF_DIGEST, user_field="pk"))
     )
 
 
@@ -192,8 +191,6 @@ def pending_applications():
 
 def content_in_moderation():
     """Pages (and other content) waiting for approval in a Wagtail workflow."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page, WorkflowState
 
     states = list(
         WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS)
@@ -270,6 +267,6 @@ def queue_staff_digests(now=None):
     version = staff_digest_version(now)
     context = {"since": staff_digest_since(now).isoformat()}
     return outbox.notify_many(
-        Notification.Kind.STAFF_DIGEST,
+        Kind.STAFF_DIGEST,
         [(user, None, version, None, context) for user in recipients],
     )

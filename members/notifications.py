@@ -1,4 +1,6 @@
-"""New dates for a saved offer-finder search: which ones, decided when the email goes out.
+"""The members' emails, registered with the outbox (tasks.registry) when the app loads.
+
+New dates for a saved offer-finder search: which ones, decided when the email goes out.
 
 The row names the dates that were new at the check; the email lists those of them that are
 still public and upcoming, and is dropped when none are left or the search was deleted.
@@ -7,13 +9,15 @@ still public and upcoming, and is dropped when none are left or the search was d
 from django.urls import reverse
 
 from members.models import SavedSearch
-from tasks.models import Notification, Unsubscription
-from tasks.services.render import SkipNotification, kind
+from members.services.saved_searches import Category, Kind
+from tasks.registry import SkipNotification, category, kind
 from verbund.links import absolute_url
 from workshops.services import offers
 
+category(Category.SAVED_SEARCHES, order=30)
 
-@kind(Notification.Kind.SAVED_SEARCH, category=Unsubscription.Category.SAVED_SEARCHES)
+
+@kind(Kind.SAVED_SEARCH, category=Category.SAVED_SEARCHES)
 def saved_search(row):
     search = SavedSearch.objects.filter(pk=row.object_id).first() if row.object_id else None
     if search is None:

@@ -1,6 +1,8 @@
-"""Enrolment and date emails: what they say, decided at the moment they are sent.
+"""The workshop emails: what they say, decided at the moment they are sent.
 
-Every row is about one enrolment (see workshops/services/notifications.py). The context
+Registered with the outbox (tasks.registry) when the app loads. Most rows are about one
+enrolment (written by workshops/services/notifications.py); the digests are about a firm
+or the office. The context
 shows the date as it is now; a message that no longer fits (a reminder for a seat that was
 cancelled since, a waiting-list offer that has run out) is skipped.
 
@@ -11,20 +13,28 @@ carries the essentials: series, every part's time, place or online link, how to 
 from datetime import datetime
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks.models import Notification, Unsubscription
-from tasks.services.render import SkipNotification, kind, recipient_address
+from members.models import Firm, Person, administered_firm_ids
+from tasks.registry import SkipNotification, category, kind
+from tasks.services.render import recipient_address
 from verbund.links import absolute_url
 from workshops.models import Enrolment
-from workshops.services import invitations
-from workshops.services.notifications import FINISHED_DATE
+from workshops.services import digests, invitations
+from workshops.services import feedback as feedback_service
+from workshops.services.enrolment import waitlist_position
+from workshops.services.notifications import FINISHED_DATE, Category, Kind
 from workshops.services.offer_links import offer_url
 
-Kind = Notification.Kind
 Status = Enrolment.Status
+
+category(Category.REMINDERS, order=10)
+category(Category.FOLLOW_UP, order=20)
+category(Category.FIRM_DIGEST, order=40, offered_to=lambda user: bool(administered_firm_ids(user)))
+category(Category.STAFF_DIGEST, order=50, offered_to=lambda user: user.is_staff)
 
 
 def _enrolment(row):
@@ -102,8 +112,6 @@ def enrolment_confirmed(row):
 
 @kind(Kind.WAITLISTED)
 def waitlisted(row):
-    from workshops.services.enrolment import waitlist_position
-
     enrolment = _enrolment(row)
     if enrolment.status != Status.WAITLISTED:
         raise SkipNotification(f"no longer waiting ({enrolment.status})")
@@ -207,11 +215,83 @@ def date_cancelled(row):
     return context
 
 
-@kind(Kind.REMINDER, category=Unsubscription.Category.REMINDERS)
+@kind(Kind.REMINDER, category=Category.REMINDERS)
 def reminder(row):
     enrolment = _enrolment(row)
     _confirmed_on_a_date_ahead(enrolment)
     context = _context(row, enrolment, online_link=True)
     if context["first_start"] is None or context["first_start"] <= timezone.now():
         raise SkipNotification("date has begun")
+    return context
+
+
+# --- After a date: thanks, the certificate of attendance and the feedback form -------
+
+
+@kind(Kind.THANK_YOU, category=Category.FOLLOW_UP)
+def thank_you(row):
+    if row.object_id is None or row.content_type.model_class() is not Enrolment:
+        raise SkipNotification("not about an enrolment")
+    enrolment = (
+        feedback_service.attended_enrolments()
+        .select_related("date__series", "person")
+        .filter(pk=row.object_id)
+        .first()
+    )
+    if enrolment is None:
+        raise SkipNotification("no attendance recorded (any more)")
+    parts = list(enrolment.date.parts.order_by("starts_at", "pk"))
+    return {
+        "enrolment": enrolment,
+        "workshop_date": enrolment.date,
+        "series": enrolment.date.series,
+        "first_start": parts[0].starts_at if parts else None,
+        # The certificate needs a sign-in; people without an account get it from their firm.
+        "has_account": enrolment.person.user_id is not None,
+        "certificate_url": settings.SITE_URL
+        + reverse("documents:certificate", args=[enrolment.pk]),
+        "feedback_url": feedback_service.feedback_url(enrolment),
+        "already_answered": feedback_service.existing_feedback(enrolment) is not None,
+    }
+
+
+# --- The weekly overview for firm admins and the daily one for the office ------------
+
+
+@kind(Kind.FIRM_DIGEST, category=Category.FIRM_DIGEST)
+def firm_digest(row):
+    if row.object_id is None or row.content_type.model_class() is not Firm:
+        raise SkipNotification("not about a firm")
+    person = row.person
+    if person is None or person.firm_id != row.object_id or person.role != Person.Role.ADMIN:
+        raise SkipNotification("recipient is no longer the firm's admin")
+    if person.left_on is not None:
+        raise SkipNotification("recipient has left the firm")
+    firm = Firm.objects.filter(pk=row.object_id, status=Firm.Status.ACTIVE).first()
+    if firm is None:
+        raise SkipNotification("firm is no longer a member")
+    context = digests.firm_digest(firm)
+    if context["is_empty"]:
+        raise SkipNotification("nothing to report")
+    context.update(
+        firm_enrolments_url=absolute_url(reverse("enrolment:firm")),
+    )
+    return context
+
+
+@kind(Kind.STAFF_DIGEST, category=Category.STAFF_DIGEST)
+def staff_digest(row):
+    user = row.user
+    if user is None or not user.is_staff:
+        raise SkipNotification("recipient is no longer staff")
+    since = row.context.get("since")
+    since = datetime.fromisoformat(since) if since else digests.staff_digest_since(row.due_at)
+    context = digests.staff_digest(since)
+    if context["is_empty"]:
+        raise SkipNotification("nothing to report")
+    context.update(
+        admin_url=absolute_url(reverse("wagtailadmin_home")),
+        enrolments_admin_url=absolute_url(reverse("anmeldungen:index")),
+        applications_admin_url=absolute_url(reverse("mitgliedsantraege:index")),
+    )
     return context
