@@ -54,6 +54,7 @@ test: $(VENV)/.installed system-packages
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.installed

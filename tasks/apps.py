@@ -8,7 +8,8 @@ class TasksConfig(AppConfig):
 
     def ready(self):
         # Every app's notifications.py registers its email kinds (as Wagtail finds the
-        # apps' wagtail_hooks.py); the outbox knows no app by name.
+        # apps' wagtail_hooks.py); the outbox knows no app by name. The registry is
+        # imported here because the models it fills choices for load after this module.
         from tasks import registry
 
         registry.discover()

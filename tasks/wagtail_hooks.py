@@ -1,6 +1,7 @@
 """The outbox in the admin ("Postausgang"), for staff only."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
@@ -31,8 +32,6 @@ class StaffReadOnlyPolicy(BasePermissionPolicy):
         return action == "view" and is_office(user)
 
     def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-
         if "view" not in actions:
             return get_user_model().objects.none()
         return get_user_model().objects.filter(is_active=True, is_staff=True)

@@ -7,6 +7,7 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self):
+        # Imported once the models are loaded, as Django's AppConfig.ready asks.
         from workshops import ical_folding, signals
 
         signals.connect()

@@ -3,6 +3,7 @@
 from django.db.models import F
 from wagtail.signals import page_published
 
+from cms.models import WorkshopSeriesPage
 from workshops.models import WorkshopDate
 from workshops.services import notifications
 
@@ -24,8 +25,6 @@ def series_published(sender, instance, **kwargs):
 
 
 def connect():
-    from cms.models import WorkshopSeriesPage
-
     page_published.connect(
         series_published, sender=WorkshopSeriesPage, dispatch_uid="workshops.series_published"
     )

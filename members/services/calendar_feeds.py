@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import CalendarFeedToken, Firm, Person, User, new_feed_token
+from workshops.calendar import feed_dates
+from workshops.models import Enrolment, EnrolmentLog, WorkshopDate
 
 # --- Tokens --------------------------------------------------------------------------------
 
@@ -82,9 +84,6 @@ def token_or_none(value, *, kind):
 def _seat_feed(enrolments, now):
     """Dates with a confirmed seat among `enrolments`, and cancelled dates on which one of
     them held a confirmed seat until the date was cancelled."""
-    from workshops.calendar import feed_dates
-    from workshops.models import Enrolment, EnrolmentLog, WorkshopDate
-
     lost_with_date = Exists(
         EnrolmentLog.objects.filter(
             enrolment=OuterRef("pk"),
@@ -104,8 +103,6 @@ def _seat_feed(enrolments, now):
 
 
 def _own_enrolments(user):
-    from workshops.models import Enrolment
-
     return Enrolment.objects.for_user(user).filter(person__user=user)
 
 
@@ -120,8 +117,6 @@ def person_changed(user):
 
 
 def _firm_enrolments(firm):
-    from workshops.models import Enrolment
-
     current = Person.objects.filter(firm=firm).current()
     return Enrolment.objects.filter(person__in=current.values("pk"))
 
@@ -139,9 +134,6 @@ def firm_changed(firm):
 def public_dates(now=None):
     """Dates of published series that have not ended yet (a date without parts counts as
     not ended); cancelled ones stay for a while, done ones never show."""
-    from workshops.calendar import feed_dates
-    from workshops.models import WorkshopDate
-
     now = now or timezone.now()
     dates = (
         WorkshopDate.objects.filter(series__live=True)

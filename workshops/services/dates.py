@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from workshops.models import ACTIVE, DatePart, Enrolment, EnrolmentLog, WorkshopDate
 from workshops.services import notifications
-from workshops.services.enrolment import EnrolmentError, NotFound, _lock_dates, offer_free_seats
+from workshops.services.enrolment import EnrolmentError, NotFound, lock_dates, offer_free_seats
 
 # Changes participants must learn about: when and where the date takes place.
 PLACE_FIELDS = (
@@ -105,7 +105,7 @@ def cancel_date(date_id, by_user, reason):
         raise EnrolmentError(
             _("Bitte geben Sie einen Grund an."), code="reason_missing", status=400
         )
-    date = _lock_dates(date_id)[date_id]
+    date = lock_dates(date_id)[date_id]
     if date.status == WorkshopDate.Status.CANCELLED:
         raise EnrolmentError(_("Dieser Termin ist bereits abgesagt."), code="already_cancelled")
     now = timezone.now()

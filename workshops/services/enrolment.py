@@ -40,8 +40,9 @@ class NotFound(EnrolmentError):
 # --- Locks and counts ------------------------------------------------------------------------
 
 
-def _lock_dates(*date_ids):
-    """Lock the date rows (in id order, so two movers cannot deadlock) and return them."""
+def lock_dates(*date_ids):
+    """Lock the date rows (in id order, so two movers cannot deadlock) and return them by
+    id. Every change to seats or to a date itself holds these locks first."""
     if connection.vendor == "postgresql":
         # A lock that cannot be had quickly becomes "please try again", not a hung request.
         with connection.cursor() as cursor:
@@ -225,7 +226,7 @@ def _already_enrolled(name=None):
 
 
 def _enrol_locked(date_id, people, by_user, waitlist):
-    date = _lock_dates(date_id)[date_id]
+    date = lock_dates(date_id)[date_id]
     # Taken under the lock, so the waiting list's arrival order is the order of the locks.
     now = timezone.now()
     _check_open(date, by_user, now)
@@ -279,7 +280,7 @@ def staff_add(*, date_id, person_id, by_user, reason):
         raise NotFound()
     try:
         with transaction.atomic():
-            date = _lock_dates(date_id)[date_id]
+            date = lock_dates(date_id)[date_id]
             if date.status == WorkshopDate.Status.CANCELLED:
                 raise EnrolmentError(_("Dieser Termin wurde abgesagt."), code="cancelled")
             if Enrolment.objects.filter(
@@ -339,7 +340,7 @@ def promote_waitlist(date, by_user=None, now=None):
 def offer_free_seats(date_id, by_user=None):
     """Offer the seats that are free now (say, after the edit form raised the capacity or
     the firm limit) to the waiting list."""
-    date = _lock_dates(date_id)[date_id]
+    date = lock_dates(date_id)[date_id]
     return promote_waitlist(date, by_user)
 
 
@@ -366,7 +367,7 @@ def _load_for_change(enrolment_id, by_user, *, by_link=False):
 def cancel(*, enrolment_id, by_user, reason=""):
     """Cancel a seat, a waiting-list place or an offer; a freed seat goes to the waiting list."""
     enrolment = _load_for_change(enrolment_id, by_user)
-    date = _lock_dates(enrolment.date_id)[enrolment.date_id]
+    date = lock_dates(enrolment.date_id)[enrolment.date_id]
     enrolment.refresh_from_db()
     if enrolment.status not in (*SEAT_HOLDING, Status.WAITLISTED):
         raise EnrolmentError(_("Diese Anmeldung ist bereits storniert."), code="already_cancelled")
@@ -389,7 +390,7 @@ def accept_offer(*, enrolment_id, by_user, by_link=False):
     on) before the error is raised, so the expiry is kept."""
     with transaction.atomic():
         enrolment = _load_for_change(enrolment_id, by_user, by_link=by_link)
-        date = _lock_dates(enrolment.date_id)[enrolment.date_id]
+        date = lock_dates(enrolment.date_id)[enrolment.date_id]
         enrolment.refresh_from_db()
         if enrolment.status != Status.OFFERED:
             raise EnrolmentError(
@@ -414,7 +415,7 @@ def accept_offer(*, enrolment_id, by_user, by_link=False):
 @transaction.atomic
 def decline_offer(*, enrolment_id, by_user, by_link=False):
     enrolment = _load_for_change(enrolment_id, by_user, by_link=by_link)
-    date = _lock_dates(enrolment.date_id)[enrolment.date_id]
+    date = lock_dates(enrolment.date_id)[enrolment.date_id]
     enrolment.refresh_from_db()
     if enrolment.status != Status.OFFERED:
         raise EnrolmentError(_("Für diese Anmeldung liegt kein Platzangebot vor."), code="no_offer")
@@ -439,7 +440,7 @@ def expire_offers(now=None):
     )
     for enrolment_id, date_id in due:
         with transaction.atomic():
-            date = _lock_dates(date_id)[date_id]
+            date = lock_dates(date_id)[date_id]
             enrolment = Enrolment.objects.get(pk=enrolment_id)
             if enrolment.status == Status.OFFERED and enrolment.offer_expires_at <= now:
                 _expire(enrolment, date)
@@ -457,7 +458,7 @@ def change_capacity(*, date_id, capacity, by_user, cancel_enrolment_ids=(), reas
         raise EnrolmentError(
             _("Die Zahl der Plätze kann nicht negativ sein."), code="invalid_capacity", status=400
         )
-    date = _lock_dates(date_id)[date_id]
+    date = lock_dates(date_id)[date_id]
     if date.firm_limit is not None and date.firm_limit > capacity:
         raise EnrolmentError(
             _("Die Plätze je Unternehmen dürfen nicht höher sein als die Zahl der Plätze."),
@@ -499,7 +500,7 @@ def move(*, enrolment_id, target_date_id, by_user, reason):
     enrolment = Enrolment.objects.select_related("person").filter(pk=enrolment_id).first()
     if enrolment is None:
         raise NotFound()
-    dates = _lock_dates(enrolment.date_id, target_date_id)
+    dates = lock_dates(enrolment.date_id, target_date_id)
     source, target = dates[enrolment.date_id], dates[target_date_id]
     enrolment.refresh_from_db()
     if source.pk == target.pk or source.series_id != target.series_id:
