@@ -8,16 +8,24 @@ export DEBUG ?= 1
 export PYTHONUNBUFFERED := 1
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint bench messages clean system-packages
+.PHONY: run test lint lock bench messages clean system-packages
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 wird benötigt / Python 3.11 is required"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev]"
+# Installed from the lock file (exact versions with hashes), then the project itself.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
+
+# After changing the dependencies in pyproject.toml: pin them again, with hashes.
+LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --quiet
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o requirements-dev.txt
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
