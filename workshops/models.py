@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,16 +18,30 @@ SEAT_HOLDING = ("confirmed", "offered")
 ACTIVE = ("confirmed", "offered", "waitlisted")
 
 
+def _enrolments_counted(statuses):
+    counted = (
+        Enrolment.objects.filter(date=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("date")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 class WorkshopDateQuerySet(models.QuerySet):
     def with_seat_counts(self):
+        """Each date with `seats_taken`, `waitlist_length` and `first_start`: the one
+        annotation the finder, the admin listing and the digests share. Subqueries rather
+        than joins, so that other annotations and filters over the parts never multiply
+        the counts."""
+        first_start = (
+            DatePart.objects.filter(date=OuterRef("pk")).order_by("starts_at").values("starts_at")
+        )
         return self.annotate(
-            seats_taken=Count(
-                "enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING), distinct=True
-            ),
-            waitlist_length=Count(
-                "enrolments", filter=Q(enrolments__status="waitlisted"), distinct=True
-            ),
-            first_start=Min("parts__starts_at"),
+            seats_taken=_enrolments_counted(SEAT_HOLDING),
+            waitlist_length=_enrolments_counted(["waitlisted"]),
+            first_start=Subquery(first_start[:1]),
         )
 
     def public_upcoming(self):

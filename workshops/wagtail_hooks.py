@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,7 +26,7 @@ from verbund.permissions import StaffMenuItem
 
 from . import admin_views
 from .forms import WorkshopDateForm
-from .models import SEAT_HOLDING, DatePart, Enrolment, WorkshopDate
+from .models import DatePart, Enrolment, WorkshopDate
 from .services import dates as date_service
 
 
@@ -81,21 +81,12 @@ class WorkshopDateIndexView(IndexView):
         ]
 
     def get_base_queryset(self):
-        # distinct=True: the join over the parts would otherwise multiply the counts.
         return (
             super()
             .get_base_queryset()
             .select_related("series")
             .prefetch_related(Prefetch("parts", queryset=DatePart.objects.order_by("starts_at")))
-            .annotate(
-                seats_taken=Count(
-                    "enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING), distinct=True
-                ),
-                waitlist_length=Count(
-                    "enrolments", filter=Q(enrolments__status="waitlisted"), distinct=True
-                ),
-                first_start=Min("parts__starts_at"),
-            )
+            .with_seat_counts()
         )
 
 

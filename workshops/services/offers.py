@@ -17,8 +17,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 from cms.models import Topic, WorkshopSeriesPage
 from members.models import District
 from verbund.text import CONTROL_CHARACTERS
-from workshops.models import SEAT_HOLDING, DatePart, Enrolment, WorkshopDate
+from workshops.models import DatePart, WorkshopDate
 
 # Longer search texts are cut, not refused: nobody types more, and the search stays cheap.
 Q_MAX_LENGTH = 200
@@ -146,31 +145,13 @@ def problems(filters):
 # --- Queries ---------------------------------------------------------------------------------
 
 
-def _count_of_enrolments(statuses):
-    counted = (
-        Enrolment.objects.filter(date=OuterRef("pk"), status__in=statuses)
-        .order_by()
-        .values("date")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
 def upcoming():
     """Dates the public may see (live series, not cancelled or done, not begun), with
     `first_start`, `seats_taken` and `waitlist_length`."""
-    first_start = (
-        DatePart.objects.filter(date=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
-    )
     return (
         WorkshopDate.objects.filter(series__live=True)
         .exclude(status__in=[WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE])
-        .annotate(
-            first_start=Subquery(first_start),
-            seats_taken=_count_of_enrolments(SEAT_HOLDING),
-            waitlist_length=_count_of_enrolments([Enrolment.Status.WAITLISTED]),
-        )
+        .with_seat_counts()
         .filter(first_start__gte=timezone.now())
     )
 
