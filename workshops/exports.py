@@ -28,7 +28,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from cms.templatetags.verbund_tags import content_language, time_span
+from cms.formatting import content_language, time_span
 from verbund.text import FORMULA_START, without_direction_controls
 from workshops.models import Attendance, DatePart, Enrolment, WorkshopDate
 
