@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from verbund.forms import HoneypotForm
 
-from .models import FEDERAL_STATES, AdviceRequest, ContactPointPage, Topic
+from .models import AdviceRequest, ContactPointPage, Topic
+from .pages.funding import FEDERAL_STATES
 
 # People need a few seconds to fill in the advice form; robots post at once. Only the first
 # submission is timed: a form shown again with a message has been sent once, and whoever

@@ -21,7 +21,7 @@ from tests.factories import (
     WorkshopDateFactory,
     berlin,
 )
-from workshops import exports
+from workshops.exports import pdfs
 from workshops.models import Attendance, Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def pdf_text(response):
 
 @pytest.fixture
 def uncompressed(monkeypatch):
-    monkeypatch.setattr(exports, "PDF_COMPRESS", False)
+    monkeypatch.setattr(pdfs, "PDF_COMPRESS", False)
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """Firm isolation for enrolments: the enrolment pages, certificates and the workshop API."""
 
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.urls.converters import IntConverter
 from wagtail.models import APIToken
 
+from workshops import urls as workshops_urls
 from workshops.api import router as workshops_router
 from workshops.models import Attendance, Enrolment
 
@@ -43,28 +44,30 @@ API_SCOPED = {
 API_PUBLIC = {"/offers/{offer_id}"}
 
 
-def id_patterns(module, namespace):
+def id_patterns(patterns):
+    urlpatterns, namespace = patterns
     return {
         (namespace, pattern.name)
-        for pattern, _route in walk(get_resolver(module).url_patterns)
+        for pattern, _route in walk(urlpatterns)
         if any(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
     }
 
 
-def parameter_patterns(module, namespace):
+def parameter_patterns(patterns):
     """Every pattern that takes any parameter (an id, a slug or a token)."""
+    urlpatterns, namespace = patterns
     return {
         (namespace, pattern.name)
-        for pattern, _route in walk(get_resolver(module).url_patterns)
+        for pattern, _route in walk(urlpatterns)
         if pattern.pattern.converters
     }
 
 
 def test_every_enrolment_url_with_an_id_is_classified():
     found = (
-        id_patterns("workshops.urls_enrolment", "enrolment")
-        | id_patterns("workshops.urls_documents", "documents")
-        | parameter_patterns("workshops.urls_calendar", "calendar")
+        id_patterns(workshops_urls.enrolment_patterns)
+        | id_patterns(workshops_urls.documents_patterns)
+        | parameter_patterns(workshops_urls.calendar_patterns)
     )
     scoped = {(namespace, name) for name, (namespace, _m) in ENROLMENT_SCOPED.items()}
     assert found == scoped | NOT_FIRM_SCOPED

@@ -8,9 +8,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms import views_public
+from cms import urls as cms_urls
 from cms.sitemaps import SITEMAPS
+from cms.views import public as public_views
 from members.views.login import to_site_login
+from tasks import urls as tasks_urls
+from workshops import urls as workshops_urls
 
 from . import health
 from .api import api
@@ -35,16 +38,16 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("members.urls")),
     path("beratung/", include("cms.urls")),
-    path("foerder-check/", include("cms.urls_funding")),
-    path("konto/benachrichtigungen/", include("tasks.urls_account")),
+    path("foerder-check/", include(cms_urls.funding_patterns)),
+    path("konto/benachrichtigungen/", include(tasks_urls.account_patterns)),
     path("konto/", include("allauth.urls")),
     path("trainer/", include("workshops.urls")),
-    path("teilnahme/", include("workshops.urls_documents")),
-    path("teilnahme/rueckmeldung/", include("workshops.urls_feedback")),
-    path("anmeldung/", include("workshops.urls_enrolment")),
-    path("angebote/", include("workshops.urls_offers")),
+    path("teilnahme/", include(workshops_urls.documents_patterns)),
+    path("teilnahme/rueckmeldung/", include(workshops_urls.feedback_patterns)),
+    path("anmeldung/", include(workshops_urls.enrolment_patterns)),
+    path("angebote/", include(workshops_urls.offers_patterns)),
     # Feeds under /kalender/, the feed addresses on the account page /konto/kalender/.
-    path("", include("workshops.urls_calendar")),
+    path("", include(workshops_urls.calendar_patterns)),
     path("benachrichtigungen/", include("tasks.urls")),
     # The language switch is in the header of every page. Without a CSRF token there,
     # anonymous pages can be kept by a shared cache; switching someone's language is
@@ -52,9 +55,9 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}),
-    path("robots.txt", views_public.robots_txt, name="robots_txt"),
-    path("farben.css", views_public.theme_css, name="theme_css"),
-    path("partner/api/", views_public.partner_api, name="partner_api"),
+    path("robots.txt", public_views.robots_txt, name="robots_txt"),
+    path("farben.css", public_views.theme_css, name="theme_css"),
+    path("partner/api/", public_views.partner_api, name="partner_api"),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,7 @@
-"""Staff forms for workshop dates in the Wagtail admin."""
+"""The forms of the workshops app: staff forms for workshop dates in the Wagtail admin,
+attendance for trainers, the feedback form and the filter form of the offer finder."""
+
+import re
 
 from django import forms
 from django.db.models import Prefetch
@@ -7,9 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from cms.models import WorkshopSeriesPage
 from members.models import Firm, Person
-from workshops.models import SEAT_HOLDING, DatePart, Enrolment, WorkshopDate
+from workshops.models import SEAT_HOLDING, Attendance, DatePart, Enrolment, Feedback, WorkshopDate
 from workshops.services import dates as date_service
+from workshops.services import offers
 
 PARTS = "parts"
 
@@ -284,3 +289,137 @@ class MoveForm(forms.Form):
             .select_related("series")
             .prefetch_related(Prefetch("parts", queryset=DatePart.objects.order_by("starts_at")))
         )
+
+
+# --- Attendance (trainers) -----------------------------------------------------------------
+
+
+ENROLMENT_FIELD = re.compile(r"^enrolment-(\d+)$")
+
+
+class AttendanceForm(forms.Form):
+    """One radio group per confirmed participant for one part of a date."""
+
+    def __init__(self, *args, part, enrolments, recorded, **kwargs):
+        kwargs.setdefault("prefix", f"teil-{part.pk}")
+        super().__init__(*args, **kwargs)
+        self.part = part
+        for enrolment in enrolments:
+            person = enrolment.person
+            self.fields[f"enrolment-{enrolment.pk}"] = forms.ChoiceField(
+                label=f"{person.last_name}, {person.first_name} ({person.firm.name})",
+                choices=Attendance.Status.choices,
+                widget=forms.RadioSelect,
+                initial=recorded.get((enrolment.pk, part.pk)),
+                error_messages={
+                    "required": gettext("Bitte wählen Sie aus, ob die Person teilgenommen hat."),
+                    "invalid_choice": gettext(
+                        "Bitte wählen Sie „anwesend“, „nicht erschienen“ oder „entschuldigt“."
+                    ),
+                },
+            )
+
+    def entries(self):
+        """{enrolment id: status}, including ids that were posted but are not on the list."""
+        entries = {}
+        prefix = f"{self.prefix}-"
+        for key in self.data:
+            if not key.startswith(prefix):
+                continue
+            match = ENROLMENT_FIELD.match(key[len(prefix) :])
+            if match:
+                entries[int(match.group(1))] = self.data.get(key)
+        entries.update(
+            {int(name.split("-")[1]): value for name, value in self.cleaned_data.items()}
+        )
+        return entries
+
+
+# --- Feedback after a date -----------------------------------------------------------------
+
+
+RATING_CHOICES = [
+    (5, _("5 – sehr zufrieden")),
+    (4, _("4 – zufrieden")),
+    (3, _("3 – teils, teils")),
+    (2, _("2 – unzufrieden")),
+    (1, _("1 – gar nicht zufrieden")),
+]
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Wie zufrieden waren Sie mit dem Workshop insgesamt?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Bitte wählen Sie eine Bewertung von 1 bis 5."),
+            "invalid_choice": _("Bitte wählen Sie eine Bewertung von 1 bis 5."),
+        },
+    )
+    useful = forms.CharField(
+        label=Feedback._meta.get_field("useful").verbose_name,
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    to_improve = forms.CharField(
+        label=Feedback._meta.get_field("to_improve").verbose_name,
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+# --- The offer finder (/angebote/): reads the URL, gives OfferFilters ----------------------
+
+
+class OfferFinderForm(forms.Form):
+    q = forms.CharField(
+        label=_("Suchbegriff"),
+        required=False,
+        strip=True,
+        help_text=_("z. B. Robotik, Schweißen oder ein Wort aus der Beschreibung"),
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": offers.Q_MAX_LENGTH}),
+    )
+    topic = forms.CharField(label=_("Thema"), required=False)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        required=False,
+        choices=[("", _("alle Formate")), *WorkshopSeriesPage.Format.choices],
+        error_messages={"invalid_choice": _("Bitte wählen Sie Präsenz, Online oder Hybrid.")},
+    )
+    date_from = forms.DateField(
+        label=_("Beginn ab"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Bitte geben Sie ein Datum an, z. B. 12.01.2027.")},
+    )
+    date_to = forms.DateField(
+        label=_("Beginn bis"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Bitte geben Sie ein Datum an, z. B. 12.01.2027.")},
+    )
+    district = forms.CharField(label=_("Kreis"), required=False)
+    free_only = forms.BooleanField(label=_("nur mit freien Plätzen"), required=False)
+    member_free = forms.BooleanField(label=_("für Mitglieder kostenfrei"), required=False)
+    funding = forms.BooleanField(label=_("förderfähig"), required=False)
+
+    def clean_q(self):
+        return offers.clean_text(self.cleaned_data["q"])
+
+    def clean(self):
+        data = super().clean()
+        filters = self.filters()
+        for name, message in offers.problems(filters).items():
+            self.add_error(name, message)
+        return data
+
+    def filters(self):
+        """The usable filters: the valid ones (all of them when the form is valid)."""
+        data = getattr(self, "cleaned_data", {})
+        return offers.OfferFilters(**{name: data.get(name) for name in self.fields if name in data})

@@ -1,47 +1,21 @@
 from django import template
 from django.conf import settings
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+
+from cms import formatting
 
 register = template.Library()
-
-WEEKDAYS = [
-    pgettext_lazy("Wochentag, abgekürzt", "Mo."),
-    pgettext_lazy("Wochentag, abgekürzt", "Di."),
-    pgettext_lazy("Wochentag, abgekürzt", "Mi."),
-    pgettext_lazy("Wochentag, abgekürzt", "Do."),
-    pgettext_lazy("Wochentag, abgekürzt", "Fr."),
-    pgettext_lazy("Wochentag, abgekürzt", "Sa."),
-    pgettext_lazy("Wochentag, abgekürzt", "So."),
-]
-
-
-def _weekday(moment):
-    return str(WEEKDAYS[moment.weekday()])
 
 
 @register.filter
 def time_span(part):
     """`Mo., 12.01.2027, 09:00–12:30 Uhr` for anything with starts_at and ends_at."""
-    start = timezone.localtime(part.starts_at)
-    end = timezone.localtime(part.ends_at)
-    if start.date() == end.date():
-        text = f"{_weekday(start)}, {start:%d.%m.%Y}, {start:%H:%M}–{end:%H:%M}"
-    else:
-        text = (
-            f"{_weekday(start)}, {start:%d.%m.%Y}, {start:%H:%M} – "
-            f"{_weekday(end)}, {end:%d.%m.%Y}, {end:%H:%M}"
-        )
-    # Translators: a time span such as "Mo., 12.01.2027, 09:00–12:30" followed by the clock word.
-    return _("%(span)s Uhr") % {"span": text}
+    return formatting.time_span(part)
 
 
 @register.filter
 def day(moment):
     """`Mo., 12.01.2027`"""
-    moment = timezone.localtime(moment)
-    return f"{_weekday(moment)}, {moment:%d.%m.%Y}"
+    return formatting.day(moment)
 
 
 @register.simple_tag(takes_context=True)
@@ -59,8 +33,7 @@ def footer_pages(context):
 @register.simple_tag
 def content_language():
     """Language of the editorial content, which may differ from the interface language."""
-    languages = getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", None)
-    return languages[0][0] if languages else settings.LANGUAGE_CODE
+    return formatting.content_language()
 
 
 @register.simple_tag(takes_context=True)

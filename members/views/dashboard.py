@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import path
 
 from members.services.dashboard import build_dashboard, dashboard_firm
 
@@ -15,9 +14,3 @@ def dashboard(request, firm_id=None):
         "members/dashboard/dashboard.html",
         {"dashboard": build_dashboard(request.user, firm)},
     )
-
-
-urlpatterns = [
-    path("firma/", dashboard, name="dashboard"),
-    path("firma/<int:firm_id>/", dashboard, name="dashboard_firm"),
-]

@@ -3,38 +3,21 @@
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.adapter import remember_invitation
+from members.forms import InviteColleagueForm
 from members.models import Invitation, Person
 from members.services import invitations as service
 from members.services.invitations import InvitationError
 from verbund.links import next_url
-
-
-class InviteColleagueForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("E-Mail-Adresse"),
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
-    role = forms.ChoiceField(
-        label=gettext_lazy("Rolle"),
-        choices=[
-            (Person.Role.ADMIN, gettext_lazy("Firmenadministration (darf auch einladen)")),
-            (Person.Role.CONTACT, gettext_lazy("Ansprechperson")),
-        ],
-        initial=Person.Role.CONTACT,
-        widget=forms.RadioSelect,
-    )
 
 
 def _invalid(request, error):
@@ -155,15 +138,3 @@ def invite_person(request, pk):
             % {"name": person.full_name, "email": invitation.email},
         )
     return redirect(next_url(request, reverse("members:invite_colleague")))
-
-
-urlpatterns = [
-    path("einladung/<str:token>/", invitation, name="invitation"),
-    path("firma/einladungen/", invite_colleague, name="invite_colleague"),
-    path(
-        "firma/einladungen/<int:pk>/zurueckziehen/",
-        revoke_invitation,
-        name="revoke_invitation",
-    ),
-    path("firma/personen/<int:pk>/einladen/", invite_person, name="invite_person"),
-]

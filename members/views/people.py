@@ -1,17 +1,15 @@
 """People of a member firm, for its admins and contacts: list, add, edit, left, CSV import."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from members.models import Person
+from members.forms import AddPersonForm, ImportForm, LeftForm, PersonForm
 from members.permissions import firm_manager_required
 from members.services import people as service
 
@@ -21,73 +19,6 @@ PER_PAGE = 50
 
 def _person_or_404(request, person_id):
     return get_object_or_404(service.people_of(request.user, request.firm), pk=person_id)
-
-
-class PersonForm(forms.ModelForm):
-    class Meta:
-        model = Person
-        fields = service.PERSON_FIELDS
-        help_texts = {
-            "email": gettext_lazy(
-                "Ohne E-Mail-Adresse kann die Person trotzdem zu Workshops angemeldet werden; "
-                "Sie handeln dann für sie."
-            ),
-        }
-        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
-
-    def __init__(self, *args, firm, **kwargs):
-        self.firm = firm
-        super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name", "department", "personnel_number"):
-            self.fields[name].widget.attrs["autocomplete"] = "off"
-
-    def clean_email(self):
-        email = (self.cleaned_data.get("email") or "").strip().lower()
-        if service.email_taken(
-            self.firm, email, exclude=self.instance if self.instance.pk else None
-        ):
-            raise forms.ValidationError(service.duplicate_email_message())
-        return email
-
-    def validate_unique(self):
-        # The duplicate address is reported by clean_email with a clearer message.
-        pass
-
-
-class AddPersonForm(PersonForm):
-    invite = forms.BooleanField(
-        label=gettext_lazy("Per E-Mail einladen, einen eigenen Zugang anzulegen"),
-        required=False,
-        help_text=gettext_lazy(
-            "Die Person erhält einen Link, mit dem sie sich selbst zu Workshops anmelden kann."
-        ),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("invite") and not cleaned.get("email") and "email" not in self.errors:
-            self.add_error("email", _("Für eine Einladung wird eine E-Mail-Adresse benötigt."))
-        return cleaned
-
-
-class LeftForm(forms.Form):
-    left_on = forms.DateField(
-        label=gettext_lazy("Ausgeschieden am"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("CSV-Datei"),
-        help_text=gettext_lazy(
-            "Eine Zeile je Person. Die erste Zeile enthält die Spaltenüberschriften Vorname, "
-            "Nachname, E-Mail, Abteilung und optional Personalnummer. Trennzeichen Semikolon "
-            "oder Komma; Zeichensatz UTF-8 oder Windows (Excel-Standard). Höchstens 1.000 "
-            "Personen je Datei."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
 
 
 @firm_manager_required
@@ -271,15 +202,3 @@ def people_import_template(request):
     )
     response["Content-Disposition"] = 'attachment; filename="personen-vorlage.csv"'
     return response
-
-
-urlpatterns = [
-    path("firma/personen/", people_list, name="people"),
-    path("firma/personen/neu/", person_add, name="person_add"),
-    path("firma/personen/import/", people_import, name="people_import"),
-    path(
-        "firma/personen/import/vorlage.csv", people_import_template, name="people_import_template"
-    ),
-    path("firma/personen/<int:person_id>/bearbeiten/", person_edit, name="person_edit"),
-    path("firma/personen/<int:person_id>/ausgeschieden/", person_left, name="person_left"),
-]

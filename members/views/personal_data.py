@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -31,9 +30,3 @@ def personal_data_export(request):
     filename = f"meine-daten-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-urlpatterns = [
-    path("konto/daten/", personal_data, name="personal_data"),
-    path("konto/daten/export.json", personal_data_export, name="personal_data_export"),
-]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -59,14 +59,3 @@ def saved_search_delete(request, search_id):
         messages.success(request, _("Die Suche „%(name)s“ wurde gelöscht.") % {"name": search.name})
         return redirect("members:saved_searches")
     return render(request, "members/saved_searches/delete.html", {"search": search})
-
-
-urlpatterns = [
-    path("konto/suchen/", saved_search_list, name="saved_searches"),
-    path("konto/suchen/speichern/", saved_search_create, name="saved_search_create"),
-    path(
-        "konto/suchen/<int:search_id>/loeschen/",
-        saved_search_delete,
-        name="saved_search_delete",
-    ),
-]

@@ -2,35 +2,21 @@
 
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from members.forms import TokenForm
 from members.services.tokens import (
-    NAME_MAX_LENGTH,
     can_manage_tokens,
     create_token,
     revoke_token,
     tokens_of,
 )
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("Bezeichnung"),
-        max_length=NAME_MAX_LENGTH,
-        help_text=gettext_lazy(
-            "Wofür ist das Token? Zum Beispiel „Personalsystem“. So erkennen Sie es später wieder."
-        ),
-        error_messages={"required": gettext_lazy("Bitte geben Sie eine Bezeichnung ein.")},
-    )
 
 
 def token_holder_required(view):
@@ -84,9 +70,3 @@ def token_revoke(request, token_id):
             )
         return redirect("members:api_tokens")
     return render(request, "members/tokens/revoke.html", {"token": token})
-
-
-urlpatterns = [
-    path("konto/api-tokens/", token_list, name="api_tokens"),
-    path("konto/api-tokens/<int:token_id>/widerrufen/", token_revoke, name="api_token_revoke"),
-]

@@ -1,22 +1,18 @@
 """Trainers: their dates, the participants and the attendance per part."""
 
-import re
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from workshops.forms import AttendanceForm
 from workshops.models import Attendance
 from workshops.services import attendance as service
-
-ENROLMENT_FIELD = re.compile(r"^enrolment-(\d+)$")
 
 
 def trainer_required(view):
@@ -30,44 +26,6 @@ def trainer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-class AttendanceForm(forms.Form):
-    """One radio group per confirmed participant for one part of a date."""
-
-    def __init__(self, *args, part, enrolments, recorded, **kwargs):
-        kwargs.setdefault("prefix", f"teil-{part.pk}")
-        super().__init__(*args, **kwargs)
-        self.part = part
-        for enrolment in enrolments:
-            person = enrolment.person
-            self.fields[f"enrolment-{enrolment.pk}"] = forms.ChoiceField(
-                label=f"{person.last_name}, {person.first_name} ({person.firm.name})",
-                choices=Attendance.Status.choices,
-                widget=forms.RadioSelect,
-                initial=recorded.get((enrolment.pk, part.pk)),
-                error_messages={
-                    "required": _("Bitte wählen Sie aus, ob die Person teilgenommen hat."),
-                    "invalid_choice": _(
-                        "Bitte wählen Sie „anwesend“, „nicht erschienen“ oder „entschuldigt“."
-                    ),
-                },
-            )
-
-    def entries(self):
-        """{enrolment id: status}, including ids that were posted but are not on the list."""
-        entries = {}
-        prefix = f"{self.prefix}-"
-        for key in self.data:
-            if not key.startswith(prefix):
-                continue
-            match = ENROLMENT_FIELD.match(key[len(prefix) :])
-            if match:
-                entries[int(match.group(1))] = self.data.get(key)
-        entries.update(
-            {int(name.split("-")[1]): value for name, value in self.cleaned_data.items()}
-        )
-        return entries
 
 
 @trainer_required

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from workshops.forms_offers import OfferFinderForm
+from workshops.forms import OfferFinderForm
 from workshops.services import offers
 
 PAGE_SIZE = 20

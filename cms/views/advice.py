@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .forms import AdviceRequestForm, NoteForm, StatusForm
-from .models import AdviceRequest
-from .services import advice
+from cms.forms import AdviceRequestForm, NoteForm, StatusForm
+from cms.models import AdviceRequest
+from cms.services import advice
 
 
 def _client_ip(request):

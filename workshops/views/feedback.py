@@ -1,48 +1,14 @@
 """The short feedback form after a date, reached from the thank-you email by a signed link."""
 
-from django import forms
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from workshops.models import Enrolment, Feedback
+from workshops.forms import FeedbackForm
+from workshops.models import Enrolment
 from workshops.services import feedback as feedback_service
-
-RATING_CHOICES = [
-    (5, _("5 – sehr zufrieden")),
-    (4, _("4 – zufrieden")),
-    (3, _("3 – teils, teils")),
-    (2, _("2 – unzufrieden")),
-    (1, _("1 – gar nicht zufrieden")),
-]
-
-
-class FeedbackForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=_("Wie zufrieden waren Sie mit dem Workshop insgesamt?"),
-        choices=RATING_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Bitte wählen Sie eine Bewertung von 1 bis 5."),
-            "invalid_choice": _("Bitte wählen Sie eine Bewertung von 1 bis 5."),
-        },
-    )
-    useful = forms.CharField(
-        label=Feedback._meta.get_field("useful").verbose_name,
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    to_improve = forms.CharField(
-        label=Feedback._meta.get_field("to_improve").verbose_name,
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
 
 
 def _enrolment_or_404(token):

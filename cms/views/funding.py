@@ -4,9 +4,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .forms import FundingCheckForm
-from .models import FundingProgrammeIndexPage
-from .services import funding
+from cms.forms import FundingCheckForm
+from cms.models import FundingProgrammeIndexPage
+from cms.services import funding
 
 
 @require_safe

@@ -1,16 +1,10 @@
-"""Files about a date: participant list (CSV, XLSX), sign-in sheet and certificates (PDF).
+"""The PDFs about a date: the sign-in sheet and the certificates of attendance, and the
+font they are printed in."""
 
-Documents are written in the content language, because they go to funders and firms
-whatever language the person downloading them uses on screen.
-"""
-
-import csv
 import functools
 import html
-import io
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,35 +18,23 @@ from django.utils.translation import ngettext
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from cms.templatetags.verbund_tags import content_language, time_span
-from verbund.text import FORMULA_START, without_direction_controls
-from workshops.models import Attendance, DatePart, Enrolment, WorkshopDate
+from cms.formatting import content_language, time_span
+from verbund.text import without_direction_controls
+from workshops.exports.common import Document, ascii_filename, confirmed_participants, local_day
+from workshops.models import Attendance, Enrolment
 
 # Tests switch this off to look at the raw PDF.
 PDF_COMPRESS = True
 # DejaVu Sans, shipped with its licence, embedded (as a subset) in every PDF, so that names
 # such as "Łukasz Wróbel", "Ayşe Demir" or "Nguyễn Văn An" print with all their letters.
 FONT = "DejaVuSans"
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT_FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
 
 PDF_REPLACEMENTS = {"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2192": "->"}
-ASCII_REPLACEMENTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_CONTENT_TYPE = "application/pdf"
-
-
-@dataclass
-class Document:
-    content: bytes
-    filename: str
-    content_type: str
 
 
 # --- Text helpers ----------------------------------------------------------------------------
@@ -84,26 +66,6 @@ def pdf_text(value) -> str:
     return "".join(result)
 
 
-def ascii_filename(*parts) -> str:
-    """`Teilnahmebescheinigung-Mueller-2027-01-12`: letters, digits and hyphens only."""
-    words = []
-    for part in parts:
-        text = "".join(ASCII_REPLACEMENTS.get(char, char) for char in str(part))
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-        text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
-        if text:
-            words.append(text)
-    return "-".join(words)[:120] or "dokument"
-
-
-def spreadsheet_cell(value):
-    """A value a spreadsheet shows as text, never runs as a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
-
-
 def rich_text_lines(value) -> list[str]:
     """Plain text lines of a rich text field; list items get a bullet."""
     text = str(value or "")
@@ -122,10 +84,6 @@ def hours_text(duration: timedelta) -> str:
     }
 
 
-def local_day(moment) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y")
-
-
 def trainer_names(workshop_date) -> str:
     names = [user.get_full_name() or user.email for user in workshop_date.trainers.all()]
     return ", ".join(names) or workshop_date.series.trainer
@@ -136,130 +94,6 @@ def place_text(workshop_date) -> str:
     if workshop_date.online_url:
         place = ", ".join(filter(None, [place, _("online")]))
     return place or "–"
-
-
-# --- Participant list ------------------------------------------------------------------------
-
-
-def dates_with_details():
-    """Dates with series, topic, parts (in order) and trainers, for the documents."""
-    return WorkshopDate.objects.select_related("series", "series__topic").prefetch_related(
-        Prefetch("parts", queryset=DatePart.objects.order_by("starts_at")), "trainers"
-    )
-
-
-def sort_key(text) -> str:
-    """German dictionary order (DIN 5007-1): Ö sorts with O, ß as ss, case ignored."""
-    text = unicodedata.normalize("NFKD", str(text).casefold())
-    return "".join(char for char in text if not unicodedata.combining(char))
-
-
-def confirmed_participants(workshop_date):
-    """Confirmed enrolments with person and firm, by last name in German order."""
-    enrolments = Enrolment.objects.filter(
-        date=workshop_date, status=Enrolment.Status.CONFIRMED
-    ).select_related("person", "person__firm")
-    return sorted(
-        enrolments,
-        key=lambda e: (sort_key(e.person.last_name), sort_key(e.person.first_name), e.pk),
-    )
-
-
-@dataclass
-class ParticipantList:
-    workshop_date: WorkshopDate
-    parts: list
-    enrolments: list
-    attendance: dict  # {(enrolment id, part id): label}
-
-    @property
-    def has_attendance(self):
-        return bool(self.attendance)
-
-    def header(self):
-        columns = [_("Nr."), _("Nachname"), _("Vorname"), _("Unternehmen"), _("Abteilung")]
-        if self.has_attendance:
-            columns += [
-                _("Teil %(number)d (%(day)s)")
-                % {"number": number, "day": local_day(part.starts_at)}
-                for number, part in enumerate(self.parts, start=1)
-            ]
-        return columns
-
-    def rows(self):
-        for number, enrolment in enumerate(self.enrolments, start=1):
-            person = enrolment.person
-            row = [number, person.last_name, person.first_name, person.firm.name, person.department]
-            if self.has_attendance:
-                row += [self.attendance.get((enrolment.pk, part.pk), "") for part in self.parts]
-            yield row
-
-
-def participant_list(workshop_date) -> ParticipantList:
-    labels = dict(Attendance.Status.choices)
-    attendance = {
-        (enrolment_id, part_id): str(labels[status])
-        for enrolment_id, part_id, status in Attendance.objects.filter(
-            part__date=workshop_date, enrolment__status=Enrolment.Status.CONFIRMED
-        ).values_list("enrolment_id", "part_id", "status")
-    }
-    return ParticipantList(
-        workshop_date=workshop_date,
-        parts=list(workshop_date.parts.all()),
-        enrolments=confirmed_participants(workshop_date),
-        attendance=attendance,
-    )
-
-
-def _list_filename(workshop_date, parts, extension):
-    day = timezone.localtime(parts[0].starts_at).strftime("%Y-%m-%d") if parts else ""
-    return f"{ascii_filename(_('Teilnehmende'), workshop_date.series.title, day)}.{extension}"
-
-
-def participants_csv(workshop_date) -> Document:
-    """UTF-8 with BOM and `;`, so that spreadsheet programs set to German open it as is."""
-    with translation.override(content_language()):
-        data = participant_list(workshop_date)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(data.header())
-        for row in data.rows():
-            writer.writerow([spreadsheet_cell(value) for value in row])
-        filename = _list_filename(workshop_date, data.parts, "csv")
-    return Document(
-        content=("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        filename=filename,
-        content_type=CSV_CONTENT_TYPE,
-    )
-
-
-def participants_xlsx(workshop_date) -> Document:
-    with translation.override(content_language()):
-        data = participant_list(workshop_date)
-        header = data.header()
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = _("Teilnehmende")
-        sheet.append([workshop_date.series.title])
-        sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append(["; ".join(time_span(part) for part in data.parts)])
-        sheet.append([])
-        sheet.append(header)
-        header_row = sheet.max_row
-        for cell in sheet[header_row]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in data.rows():
-            sheet.append([row[0], *(spreadsheet_cell(value) for value in row[1:])])
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-        sheet.print_title_rows = f"{header_row}:{header_row}"
-        widths = [6, 22, 18, 32, 20] + [18] * (len(header) - 5)
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        filename = _list_filename(workshop_date, data.parts, "xlsx")
-    return Document(content=buffer.getvalue(), filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 # --- PDF -------------------------------------------------------------------------------------
