@@ -10,6 +10,7 @@ from verbund.forms import HoneypotForm
 
 from .models import AdviceRequest, ContactPointPage, Topic
 from .pages.funding import FEDERAL_STATES
+from .services.funding import Case
 
 # People need a few seconds to fill in the advice form; robots post at once. Only the first
 # submission is timed: a form shown again with a message has been sent once, and whoever
@@ -307,8 +308,6 @@ class FundingCheckForm(forms.Form):
         return cleaned
 
     def case(self):
-        from .services.funding import Case
-
         data = self.cleaned_data
         return Case(
             employees=data["beschaeftigte"],

@@ -14,7 +14,7 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.pages.topics import Topic
-from members.models import ADVISOR_GROUP
+from members.models import ADVISOR_GROUP, District
 
 
 class ContactPointIndexPage(Page):
@@ -31,8 +31,6 @@ class ContactPointIndexPage(Page):
         verbose_name = _("Übersicht Anlaufstellen")
 
     def get_context(self, request, *args, **kwargs):
-        from members.models import District
-
         context = super().get_context(request, *args, **kwargs)
         contact_points = (
             ContactPointPage.objects.child_of(self)

@@ -11,6 +11,7 @@ from wagtail.search import index
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.pages.funding import FundingProgrammeIndexPage
 from cms.pages.topics import NewsIndexPage, NewsPage, Topic, TopicPage
+from workshops.models import WorkshopDate
 
 
 class HomePage(Page):
@@ -47,8 +48,6 @@ class HomePage(Page):
         verbose_name = _("Startseite")
 
     def get_context(self, request, *args, **kwargs):
-        from workshops.models import WorkshopDate
-
         context = super().get_context(request, *args, **kwargs)
         context["upcoming_dates"] = WorkshopDate.objects.public_upcoming()[:6]
         topic_pages = {page.topic_id: page for page in TopicPage.objects.live()}

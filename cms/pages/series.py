@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.pages.topics import Topic
+from workshops.models import WorkshopDate
 
 
 class WorkshopSeriesIndexPage(Page):
@@ -122,8 +123,6 @@ class WorkshopSeriesPage(Page):
         verbose_name_plural = _("Workshopreihen")
 
     def get_context(self, request, *args, **kwargs):
-        from workshops.models import WorkshopDate
-
         context = super().get_context(request, *args, **kwargs)
         upcoming = WorkshopDate.objects.public_upcoming()
         # A page previewed before its first save has no id and no dates yet.

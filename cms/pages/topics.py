@@ -1,6 +1,7 @@
 """Topics (a snippet), the topic pages and the news."""
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
+from workshops.models import WorkshopDate
 
 
 @register_snippet
@@ -100,8 +102,8 @@ class TopicPage(Page):
             raise ValidationError({"topic": _("Für dieses Thema gibt es schon eine Themenseite.")})
 
     def get_context(self, request, *args, **kwargs):
+        # The series pages refer to topics, so their module imports this one.
         from cms.pages.series import WorkshopSeriesPage
-        from workshops.models import WorkshopDate
 
         context = super().get_context(request, *args, **kwargs)
         context["series_list"] = (
@@ -128,8 +130,6 @@ class NewsIndexPage(Page):
         verbose_name = _("Übersicht Aktuelles")
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.child_of(self).live().order_by("-date", "-pk")
         context["page_obj"] = Paginator(news, 20).get_page(request.GET.get("seite"))

@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 
 from cms import formatting
+from cms.models import OfficeSettings
 
 register = template.Library()
 
@@ -20,8 +21,6 @@ def day(moment):
 
 @register.simple_tag(takes_context=True)
 def footer_pages(context):
-    from cms.models import OfficeSettings
-
     request = context.get("request")
     if request is None:
         return []
