@@ -28,6 +28,7 @@ from verbund.api_contract import (
     query_choice,
 )
 from verbund.links import absolute_url
+from workshops.forms import read_offer_filters
 from workshops.models import Enrolment, WorkshopDate
 from workshops.services import enrolment as enrolment_service
 from workshops.services import offers as offers_service
@@ -221,6 +222,10 @@ ergibt 404 (ein unbekanntes Format 400), mit einer Meldung je Feld. Liegt `date_
 """
 
 
+# Filters whose value must name something that exists (a topic, district or format).
+NAMED_VALUES = ("topic", "district", "format")
+
+
 @router.get(
     "/offers",
     response={200: list[OfferOut], **error_responses(400, 404)},
@@ -242,18 +247,20 @@ def list_offers(
     member_free: bool = False,
     funding: bool = False,
 ):
-    filters = offers_service.OfferFilters(
-        q=q or "",
-        topic=topic or "",
-        format=format or "",
-        date_from=date_from,
-        date_to=date_to,
-        district=district or "",
-        free_only=free_only,
-        member_free=member_free,
-        funding=funding,
+    checked = {"free_only": free_only, "member_free": member_free, "funding": funding}
+    filters, problems = read_offer_filters(
+        {
+            "q": q or "",
+            "topic": topic or "",
+            "format": format or "",
+            "date_from": date_from.isoformat() if date_from else "",
+            "date_to": date_to.isoformat() if date_to else "",
+            "district": district or "",
+            **{name: "true" for name, on in checked.items() if on},
+        }
     )
-    unknown = offers_service.unknown_values(filters)
+    # A date range that ends before it starts is no error here: the list is empty.
+    unknown = {name: message for name, message in problems.items() if name in NAMED_VALUES}
     if unknown:
         # A format outside the list is malformed; a topic or district may simply be gone.
         raise ApiError(

@@ -414,8 +414,9 @@ class OfferFinderForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        filters = self.filters()
-        for name, message in offers.problems(filters).items():
+        # What was asked, before the checks below set aside what names nothing.
+        self.requested = self.filters()
+        for name, message in offers.problems(self.requested).items():
             self.add_error(name, message)
         return data
 
@@ -423,3 +424,13 @@ class OfferFinderForm(forms.Form):
         """The usable filters: the valid ones (all of them when the form is valid)."""
         data = getattr(self, "cleaned_data", {})
         return offers.OfferFilters(**{name: data.get(name) for name in self.fields if name in data})
+
+
+def read_offer_filters(data):
+    """The one reading of offer filters, for the finder (/angebote/), saved searches and
+    GET /api/v1/offers: (the filters as asked, {field: message} for what cannot be
+    answered). A value that cannot be read at all (a date like 31.02.) is left out."""
+    form = OfferFinderForm(data)
+    form.is_valid()
+    requested = getattr(form, "requested", offers.OfferFilters())
+    return requested, {name: str(errors[0]) for name, errors in form.errors.items()}

@@ -8,6 +8,7 @@ most one email per search into the notification outbox.
 import hashlib
 
 from django.db import models, transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from cms.models import Topic, WorkshopSeriesPage
 from members.models import District, SavedSearch
 from tasks.services import outbox
+from workshops.forms import read_offer_filters
 from workshops.services import offers
 
 MAX_SEARCHES_PER_USER = 30
@@ -69,7 +71,7 @@ def describe(filters):
 def save_search(user, query_string):
     """Keep the finder's filters for `user`. Returns (search, created); the same filters
     saved twice give the one search back."""
-    filters = offers.from_query_string(query_string)
+    filters, problems = read_offer_filters(QueryDict(query_string or ""))
     if filters.is_empty:
         raise SavedSearchError(
             _(
@@ -77,7 +79,7 @@ def save_search(user, query_string):
                 "Terminen lässt sich nicht speichern."
             )
         )
-    if offers.problems(filters):
+    if problems:
         raise SavedSearchError(_("Diese Suche enthält ungültige Angaben."))
     normalised = filters.query_string()
     existing = searches_of(user).filter(query=normalised).first()
@@ -99,7 +101,7 @@ def delete_search(user, search_id):
 
 
 def filters_of(search):
-    return offers.from_query_string(search.query)
+    return read_offer_filters(QueryDict(search.query))[0]
 
 
 def batch_version(date_ids):

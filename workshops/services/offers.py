@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Prefetch, Q
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,34 +86,6 @@ class OfferFilters:
     @property
     def is_empty(self):
         return not self.items()
-
-
-def parse_date(value):
-    try:
-        return date.fromisoformat((value or "").strip()) if value else None
-    except ValueError:
-        return None
-
-
-def truthy(value):
-    return str(value or "").strip().lower() in {"1", "true", "on", "yes", "ja"}
-
-
-def from_query_string(query_string):
-    """The filters of a stored query string (a saved search); unreadable dates and checkbox
-    values are dropped, other values are kept for problems() to judge."""
-    data = QueryDict(query_string or "")
-    return OfferFilters(
-        q=data.get("q", ""),
-        topic=data.get("topic", ""),
-        format=data.get("format", ""),
-        date_from=parse_date(data.get("date_from")),
-        date_to=parse_date(data.get("date_to")),
-        district=data.get("district", ""),
-        free_only=truthy(data.get("free_only")),
-        member_free=truthy(data.get("member_free")),
-        funding=truthy(data.get("funding")),
-    )
 
 
 # --- Checks ----------------------------------------------------------------------------------
