@@ -392,6 +392,8 @@ def test_fast_folding_gives_exactly_icalendars_output():
     """The slice-based folding must not change a single byte of any file."""
     import random
 
+    from icalendar.parser import Contentline
+
     from workshops import ical_folding
 
     rng = random.Random(5545)
@@ -401,7 +403,22 @@ def test_fast_folding_gives_exactly_icalendars_output():
             ascii_only = rng.random() < 0.7
             chars = alphabet[:21] if ascii_only else alphabet
             line = "".join(rng.choice(chars) for _ in range(length))
-            assert ical_folding.foldline(line) == ical_folding._icalendar_foldline(line), line
+            assert ical_folding.foldline(line).encode() == Contentline(line).to_ical(), line
+
+
+def test_components_are_written_as_icalendar_writes_them():
+    from icalendar import Calendar, Event
+
+    from workshops.ical_folding import component_to_ical
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Test//Test//DE")
+    calendar.add("x-wr-calname", "Workshops: Fügen, Schweißen, Löten; " * 6)
+    event = Event()
+    event.add("summary", "Einstieg in die Robotik, Teil 1\\2 – " * 5)
+    calendar.add_component(event)
+    for sort in (True, False):
+        assert component_to_ical(calendar, sorted=sort) == calendar.to_ical(sorted=sort)
 
 
 def test_an_unchanged_feed_is_served_from_the_cache_until_a_date_changes(time_machine):

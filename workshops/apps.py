@@ -7,7 +7,6 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self):
-        from workshops import ical_folding, signals
+        from workshops import signals
 
         signals.connect()
-        ical_folding.install()
