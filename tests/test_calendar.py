@@ -1,13 +1,11 @@
 """Calendar files: every file is parsed back with icalendar and checked property by property."""
 
 import base64
-import io
 import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -376,14 +374,15 @@ def test_every_kind_of_file_passes_ical_js(ical_js):
     assert [e["uid"] for e in cancel["events"]] == [e["uid"] for e in request["events"]]
 
 
-def test_bench_command_builds_a_feed_and_leaves_nothing_behind():
+def test_the_feed_benchmark_builds_a_feed_and_leaves_nothing_behind(capsys):
+    from tests.bench import calendar_feed
+
     WorkshopSeriesPageFactory()
-    out = io.StringIO()
-    call_command("bench_calendar", "--events", "50", "--rounds", "2", stdout=out)
+    calendar_feed.main(["--events", "50", "--rounds", "2"])
     assert re.fullmatch(
         r"50 Termine \(50 Ereignisse im Feed\): \d+\.\d{3} s neu erzeugt, "
         r"\d+\.\d{3} s aus dem Cache, \d+ Bytes\n",
-        out.getvalue(),
+        capsys.readouterr().out,
     )
     assert not WorkshopDate.objects.exists()
 

@@ -30,7 +30,7 @@ were sent (services/invitations.py). Feeds ask to be fetched again every hour.
                                       part, and as an ``invite.ics`` attachment
 
 All files are written by one builder; a feed of 1,000 events must reach a calendar app
-well within a second (``manage.py bench_calendar`` measures it).
+well within a second (``python -m tests.bench.calendar_feed`` measures it).
 """
 
 import datetime
