@@ -65,6 +65,13 @@ lint: $(VENV)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Benchmarks (tests/bench/) with small sizes; the calendar one needs the demo network, the
+# notification one Redis (left out without). Larger: make bench BENCH_ARGS="--events 1000".
+bench: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input --verbosity 0
+	$(BIN)/python manage.py seed_demo >/dev/null
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l de -l en --ignore=.venv --ignore=var --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv

@@ -1,13 +1,11 @@
 """Calendar files: every file is parsed back with icalendar and checked property by property."""
 
 import base64
-import io
 import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -376,14 +374,15 @@ def test_every_kind_of_file_passes_ical_js(ical_js):
     assert [e["uid"] for e in cancel["events"]] == [e["uid"] for e in request["events"]]
 
 
-def test_bench_command_builds_a_feed_and_leaves_nothing_behind():
+def test_the_feed_benchmark_builds_a_feed_and_leaves_nothing_behind(capsys):
+    from tests.bench import calendar_feed
+
     WorkshopSeriesPageFactory()
-    out = io.StringIO()
-    call_command("bench_calendar", "--events", "50", "--rounds", "2", stdout=out)
+    calendar_feed.main(["--events", "50", "--rounds", "2"])
     assert re.fullmatch(
         r"50 Termine \(50 Ereignisse im Feed\): \d+\.\d{3} s neu erzeugt, "
         r"\d+\.\d{3} s aus dem Cache, \d+ Bytes\n",
-        out.getvalue(),
+        capsys.readouterr().out,
     )
     assert not WorkshopDate.objects.exists()
 
@@ -391,6 +390,8 @@ def test_bench_command_builds_a_feed_and_leaves_nothing_behind():
 def test_fast_folding_gives_exactly_icalendars_output():
     """The slice-based folding must not change a single byte of any file."""
     import random
+
+    from icalendar.parser import Contentline
 
     from workshops import ical_folding
 
@@ -401,7 +402,22 @@ def test_fast_folding_gives_exactly_icalendars_output():
             ascii_only = rng.random() < 0.7
             chars = alphabet[:21] if ascii_only else alphabet
             line = "".join(rng.choice(chars) for _ in range(length))
-            assert ical_folding.foldline(line) == ical_folding._icalendar_foldline(line), line
+            assert ical_folding.foldline(line).encode() == Contentline(line).to_ical(), line
+
+
+def test_components_are_written_as_icalendar_writes_them():
+    from icalendar import Calendar, Event
+
+    from workshops.ical_folding import component_to_ical
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Test//Test//DE")
+    calendar.add("x-wr-calname", "Workshops: Fügen, Schweißen, Löten; " * 6)
+    event = Event()
+    event.add("summary", "Einstieg in die Robotik, Teil 1\\2 – " * 5)
+    calendar.add_component(event)
+    for sort in (True, False):
+        assert component_to_ical(calendar, sorted=sort) == calendar.to_ical(sorted=sort)
 
 
 def test_an_unchanged_feed_is_served_from_the_cache_until_a_date_changes(time_machine):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cms.models import FundingProgrammeIndexPage, FundingProgrammePage, FundingRate
-from members.management.commands import _demo_content as content
+from members import demo as content
 from members.management.commands.seed_demo import add_funding_programmes
 from tests.factories import home_page
 

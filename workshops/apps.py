@@ -8,7 +8,6 @@ class WorkshopsConfig(AppConfig):
 
     def ready(self):
         # Imported once the models are loaded, as Django's AppConfig.ready asks.
-        from workshops import ical_folding, signals
+        from workshops import signals
 
         signals.connect()
-        ical_folding.install()

@@ -30,7 +30,7 @@ were sent (services/invitations.py). Feeds ask to be fetched again every hour.
                                       part, and as an ``invite.ics`` attachment
 
 All files are written by one builder; a feed of 1,000 events must reach a calendar app
-well within a second (``manage.py bench_calendar`` measures it).
+well within a second (``python -m tests.bench.calendar_feed`` measures it).
 """
 
 import datetime
@@ -55,7 +55,7 @@ from icalendar.parser import Contentline
 
 from verbund.links import absolute_url, site_domain
 from verbund.text import without_direction_controls
-from workshops.ical_folding import foldline
+from workshops.ical_folding import component_to_ical, foldline
 from workshops.models import DatePart, Enrolment, WorkshopDate
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -348,7 +348,7 @@ def _calendar_head(method, name, years):
         # line: a name is one line.
         calendar.add("x-wr-calname", " ".join(name.splitlines()))
         calendar.add("x-wr-timezone", BERLIN_TZID)
-    head = calendar.to_ical(sorted=False).removesuffix(b"END:VCALENDAR\r\n")
+    head = component_to_ical(calendar, sorted=False).removesuffix(b"END:VCALENDAR\r\n")
     if name:
         head += (
             f"REFRESH-INTERVAL;VALUE=DURATION:{FEED_REFRESH}\r\nX-PUBLISHED-TTL:{FEED_REFRESH}\r\n"

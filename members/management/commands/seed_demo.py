@@ -48,6 +48,7 @@ from cms.models import (
     WorkshopSeriesPage,
 )
 from cms.services.advice import CONSENT_TEXT as ADVICE_CONSENT_TEXT
+from members import demo as content
 from members.models import (
     ADVISOR_GROUP,
     STAFF_GROUP,
@@ -63,103 +64,12 @@ from members.services.invitations import create_invitation, invitation_url
 from members.services.onboarding import CONSENT_TEXT
 from workshops.models import Attendance, DatePart, Enrolment, Feedback, WorkshopDate
 
-from . import _demo_content as content
 from . import _demo_media as media
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CHATTY_LOGGERS = ["wagtail", "django_tasks"]
 PROJECT_APPS = ["members", "cms", "workshops", "tasks"]
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
-DEMO_CONTACT_POINTS = [
-    {
-        "slug": "ihk-esslingen-nuertingen",
-        "title": "IHK-Bezirkskammer Esslingen-Nürtingen",
-        "organisation": "Industrie- und Handelskammer Region Stuttgart",
-        "street": "Fabrikstraße 1",
-        "postal_code": "73728",
-        "city": "Esslingen am Neckar",
-        "district": "esslingen",
-        "phone": "0711 39007-100",
-        "email": "weiterbildung@ihk-es.example",
-        "opening_hours": "Mo–Do 8:30–16:30 Uhr\nFr 8:30–13:00 Uhr\nTermine nach Vereinbarung",
-        "contact_person": "Sabine Krämer",
-        "accessibility_notes": "Stufenloser Zugang über den Hof, Aufzug in alle Etagen.",
-        "topics": ["robotik", "3d-druck", "ki-im-betrieb"],
-        "advisor": True,
-    },
-    {
-        "slug": "agentur-fuer-arbeit-ludwigsburg",
-        "title": "Agentur für Arbeit Ludwigsburg – Arbeitgeber-Service",
-        "organisation": "Agentur für Arbeit Ludwigsburg",
-        "street": "Stuttgarter Straße 53",
-        "postal_code": "71638",
-        "city": "Ludwigsburg",
-        "district": "ludwigsburg",
-        "phone": "07141 137-200",
-        "email": "arbeitgeber-service@afa-lb.example",
-        "opening_hours": "Mo–Fr 8:00–12:30 Uhr\nDo zusätzlich 14:00–18:00 Uhr",
-        "contact_person": "Murat Yılmaz",
-        "accessibility_notes": "Barrierefreier Eingang, Behindertenparkplätze vor dem Haus.",
-        "topics": ["digitale-lerneinheiten", "ki-im-betrieb"],
-        "advisor": False,
-    },
-    {
-        "slug": "gewerkschaftsbuero-goeppingen",
-        "title": "Weiterbildungsberatung im Gewerkschaftshaus Göppingen",
-        "organisation": "Bildungswerk der Gewerkschaften Filstal e. V.",
-        "street": "Schillerplatz 4",
-        "postal_code": "73033",
-        "city": "Göppingen",
-        "district": "goeppingen",
-        "phone": "07161 96543-0",
-        "email": "beratung@gewerkschaftshaus-gp.example",
-        "opening_hours": "Di und Do 9:00–17:00 Uhr\nMi 13:00–18:00 Uhr",
-        "contact_person": "Elke Hartmann",
-        "accessibility_notes": "Beratungsraum im Erdgeschoss, eine Stufe am Eingang "
-        "(Rampe auf Nachfrage).",
-        "topics": ["robotik", "digitale-lerneinheiten"],
-        "advisor": False,
-    },
-]
-DEMO_ADVICE_REQUESTS = [
-    {
-        "contact_point": "ihk-esslingen-nuertingen",
-        "name": "Petra Langenbach",
-        "firm_name": "Langenbach Drehteile GmbH",
-        "email": "p.langenbach@langenbach-drehteile.example",
-        "phone": "0711 3456789",
-        "topic": "robotik",
-        "message": "Wir überlegen, einen kollaborierenden Roboter an einer Drehmaschine "
-        "einzusetzen. Welche Schulungen brauchen unsere Einrichter, und gibt es "
-        "dafür Fördermittel?",
-        "status": "new",
-        "days_ago": 1,
-    },
-    {
-        "contact_point": "ihk-esslingen-nuertingen",
-        "name": "Dieter Brenner",
-        "firm_name": "",
-        "email": "",
-        "phone": "07022 44556",
-        "topic": "3d-druck",
-        "message": "Ich bin Meister in einem kleinen Modellbaubetrieb und möchte mich zum "
-        "3D-Druck weiterbilden. Bitte rufen Sie mich vormittags an.",
-        "status": "in_progress",
-        "days_ago": 6,
-    },
-    {
-        "contact_point": "agentur-fuer-arbeit-ludwigsburg",
-        "name": "Ayşe Demir",
-        "firm_name": "Demir Blechbearbeitung e. K.",
-        "email": "info@demir-blech.example",
-        "phone": "",
-        "topic": "ki-im-betrieb",
-        "message": "Gibt es eine Förderung für die Weiterbildung unserer Beschäftigten "
-        "zum Thema KI in der Arbeitsvorbereitung?",
-        "status": "done",
-        "days_ago": 20,
-    },
-]
 COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image", "delete_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document", "delete_document"],
@@ -426,8 +336,9 @@ class Command(BaseCommand):
 
     def seed_trainer(self, series_pages):
         """The robotics trainer: sees the participants of the robotics dates."""
+        spec = content.TRAINER
         trainer = self.ensure_user(
-            "trainer@verbund.example", "Florian", "Haag", "Trainer/in (Robotik)"
+            spec["email"], spec["first_name"], spec["last_name"], "Trainer/in (Robotik)"
         )
         trainer.groups.add(Group.objects.get(name=TRAINER_GROUP))
         robotics = WorkshopDate.objects.filter(series=series_pages["robotik"])
@@ -435,22 +346,15 @@ class Command(BaseCommand):
 
     def seed_contact_points(self, districts, topics, home):
         """The Lotsennetzwerk: three contact points, one advisor, a few advice requests."""
-        index = self.ensure_page(
-            home,
-            ContactPointIndexPage,
-            "anlaufstellen",
-            {
-                "title": "Anlaufstellen",
-                "show_in_menus": True,
-                "intro": "<p>Unsere Lotsinnen und Lotsen beraten kleine und mittlere "
-                "Unternehmen vor Ort zu Weiterbildung und Förderung – kostenlos "
-                "und neutral.</p>",
-            },
+        spec = dict(content.CONTACT_POINT_INDEX)
+        index = self.ensure_page(home, ContactPointIndexPage, spec.pop("slug"), spec)
+        spec = content.ADVISOR
+        advisor = self.ensure_user(
+            spec["email"], spec["first_name"], spec["last_name"], "Lotse/Lotsin"
         )
-        advisor = self.ensure_user("lotse@verbund.example", "Tobias", "Reinhardt", "Lotse/Lotsin")
         advisor.groups.add(Group.objects.get(name=ADVISOR_GROUP))
         points = {}
-        for spec in DEMO_CONTACT_POINTS:
+        for spec in content.CONTACT_POINTS:
             spec = dict(spec)
             slug = spec.pop("slug")
             district = districts[spec.pop("district")]
@@ -467,7 +371,7 @@ class Command(BaseCommand):
             page.save_revision().publish()
             self.created["Seiten"] += 1
             points[slug] = page
-        for spec in DEMO_ADVICE_REQUESTS:
+        for spec in content.ADVICE_REQUESTS:
             spec = dict(spec)
             point = points[spec.pop("contact_point")]
             received = self.now - timedelta(days=spec.pop("days_ago"))
@@ -520,7 +424,8 @@ class Command(BaseCommand):
 
     def seed_topics(self):
         topics = {}
-        for slug, name, description in content.TOPICS:
+        for spec in content.TOPICS:
+            slug, name, description = spec["slug"], spec["name"], spec["description"]
             topic, created = Topic.objects.get_or_create(
                 slug=slug, defaults={"name": name, "description": description}
             )
@@ -601,8 +506,7 @@ class Command(BaseCommand):
         self.seed_topic_pages(home, topics)
         self.seed_news(home)
         standard = {}
-        for build in content.STANDARD_PAGES:
-            spec = build(self.today)
+        for spec in content.standard_pages(self.today):
             slug = spec.pop("slug")
             standard[slug] = self.ensure_page(home, StandardPage, slug, spec)
         sign_language = self.seed_sign_language_page(home)
@@ -614,10 +518,7 @@ class Command(BaseCommand):
             home.firm_cta_title = values["firm_cta_title"]
             home.firm_cta_text = values["firm_cta_text"]
             home.body = values["body"]
-            home.search_description = (
-                "Workshops, Beratung und Förderung für kleine und mittlere "
-                "Fertigungsbetriebe in der Region Stuttgart."
-            )
+            home.search_description = values["search_description"]
             home.save_revision().publish()
             self.created["Seiten (Startseite befüllt)"] += 1
         return {
@@ -932,10 +833,10 @@ class Command(BaseCommand):
             series=page,
             status=WorkshopDate.Status.FULL if spec.get("full") else WorkshopDate.Status.OPEN,
             capacity=spec["capacity"],
-            firm_limit=spec["firm_limit"],
+            firm_limit=spec.get("firm_limit"),
             enrolment_deadline=self.local(first_day - timedelta(days=5), "23:59"),
             cancellation_deadline=first_start - timedelta(days=3),
-            district=districts[spec["district"]] if spec["district"] else None,
+            district=districts[spec["district"]] if spec.get("district") else None,
             online_url=content.ONLINE_URL if spec.get("online") else "",
             **venue,
         )
@@ -948,7 +849,7 @@ class Command(BaseCommand):
         people = self.pick_participants(
             active_firms,
             spec["confirmed"] + spec["waitlisted"],
-            spec["firm_limit"],
+            spec.get("firm_limit"),
             rotation,
             spec.get("include", []),
         )

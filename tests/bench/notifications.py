@@ -1,7 +1,10 @@
 """Measure how fast the outbox delivers reminders through the real worker and broker.
 
+    python -m tests.bench.notifications --count 10000 [--concurrency 2] [--workers 1]
+        [--redis-url redis://…] [--timeout 1800]
+
 In a scratch database (PostgreSQL: a new database next to the configured one, dropped
-afterwards; SQLite: a temporary file) the command creates --count confirmed seats on one
+afterwards; SQLite: a temporary file) the benchmark creates --count confirmed seats on one
 workshop date and a due reminder for each, starts real Celery worker processes against
 Redis, lets the sweeper hand the reminders over, and waits until every row is marked
 sent. The mail goes to an SMTP sink in this process (aiosmtpd, from the dev extra).
@@ -10,6 +13,7 @@ It prints reminders per second, the sink's own ceiling (same-sized messages sent
 directly over one SMTP connection, measured in the same run) and their ratio.
 """
 
+import argparse
 import logging
 import os
 import re
@@ -28,9 +32,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
+
+from tests.bench import BenchError, run
 
 CEILING_MESSAGES = 2000
 HEADER = re.compile(rb"^X-Verbund-Notification: *(\d+)", re.MULTILINE)
@@ -74,44 +79,59 @@ class CountingSink:
             self.rows = {}
 
 
-class Command(BaseCommand):
-    help = (
-        "Stellt N fällige Erinnerungen in einer Wegwerf-Datenbank über echte Worker und "
-        "Redis an einen lokalen SMTP-Server zu und gibt Erinnerungen pro Sekunde, die "
-        "Obergrenze des SMTP-Servers und ihr Verhältnis aus."
+DESCRIPTION = (
+    "Stellt N fällige Erinnerungen in einer Wegwerf-Datenbank über echte Worker und "
+    "Redis an einen lokalen SMTP-Server zu und gibt Erinnerungen pro Sekunde, die "
+    "Obergrenze des SMTP-Servers und ihr Verhältnis aus."
+)
+
+
+def parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.notifications", description=DESCRIPTION
+    )
+    parser.add_argument(
+        "--count", type=int, default=10000, help="Anzahl der Erinnerungen (Standard: 10000)"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=2, help="Prozesse je Worker (Standard: 2)"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="Anzahl der Worker (Standard: 1)")
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="Redis für die Warteschlange (Standard: REDIS_URL oder redis://127.0.0.1:6379/0)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=1800,
+        help="Höchstens so viele Sekunden auf die Zustellung warten",
+    )
+    return parser
+
+
+def main(argv=None):
+    options = parser().parse_args(argv)
+    NotificationBench().run(
+        count=options.count,
+        concurrency=options.concurrency,
+        workers=options.workers,
+        redis_url=options.redis_url,
+        timeout=options.timeout,
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--count", type=int, default=10000, help="Anzahl der Erinnerungen (Standard: 10000)"
-        )
-        parser.add_argument(
-            "--concurrency", type=int, default=2, help="Prozesse je Worker (Standard: 2)"
-        )
-        parser.add_argument(
-            "--workers", type=int, default=1, help="Anzahl der Worker (Standard: 1)"
-        )
-        parser.add_argument(
-            "--redis-url",
-            default="",
-            help="Redis für die Warteschlange (Standard: REDIS_URL oder redis://127.0.0.1:6379/0)",
-        )
-        parser.add_argument(
-            "--timeout",
-            type=int,
-            default=1800,
-            help="Höchstens so viele Sekunden auf die Zustellung warten",
-        )
 
-    def handle(self, *args, count, concurrency, workers, redis_url, timeout, **options):
+class NotificationBench:
+    def run(self, *, count, concurrency, workers, redis_url, timeout):
         if count < 1:
-            raise CommandError("--count muss mindestens 1 sein.")
-        redis_url = redis_url or settings.REDIS_URL or "redis://127.0.0.1:6379/0"
+            raise BenchError("--count muss mindestens 1 sein.")
+        redis_url = redis_url or default_redis_url()
         self.check_redis(redis_url)
         try:
             import aiosmtpd  # noqa: F401
         except ImportError:
-            raise CommandError(
+            raise BenchError(
                 "aiosmtpd fehlt: bitte die Entwicklungsabhängigkeiten installieren "
                 "(pip install -e '.[dev]')."
             ) from None
@@ -122,7 +142,7 @@ class Command(BaseCommand):
         processes = []
         logs = Path(tempfile.mkdtemp(prefix="verbund-bench-logs-"))
         with self.scratch_database() as database_url:
-            self.stdout.write(f"Lege {count} fällige Erinnerungen an …")
+            print(f"Lege {count} fällige Erinnerungen an …")
             first_pk = self.create_reminders(count)
             sink.start()
             try:
@@ -144,12 +164,12 @@ class Command(BaseCommand):
                 shutil.rmtree(logs, ignore_errors=True)
         copies = sum(sink.rows.values())
         if copies != count or len(sink.rows) != count:
-            raise CommandError(
+            raise BenchError(
                 f"Fehler: {len(sink.rows)} verschiedene Erinnerungen und {copies} Kopien "
                 f"angekommen, erwartet je {count}."
             )
         rate = count / elapsed
-        self.stdout.write(
+        print(
             f"{count} Erinnerungen in {elapsed:.1f} s zugestellt (Worker: {workers} × "
             f"{concurrency} Prozesse), jede genau einmal.\n"
             f"Erinnerungen pro Sekunde:        {rate:8.1f}\n"
@@ -160,12 +180,10 @@ class Command(BaseCommand):
     # --- Services ---------------------------------------------------------------------------
 
     def check_redis(self, url):
-        import redis
-
         try:
-            redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+            _ping(url)
         except Exception as exc:
-            raise CommandError(
+            raise BenchError(
                 f"Redis unter {url} ist nicht erreichbar ({exc}). Der Benchmark braucht "
                 "einen laufenden Redis-Server (--redis-url oder REDIS_URL)."
             ) from exc
@@ -184,7 +202,7 @@ class Command(BaseCommand):
             return _PostgresScratch(connection, self)
         if connection.vendor == "sqlite":
             return _SqliteScratch(connection, self)
-        raise CommandError(f"Datenbank {connection.vendor} wird nicht unterstützt.")
+        raise BenchError(f"Datenbank {connection.vendor} wird nicht unterstützt.")
 
     # --- Data -------------------------------------------------------------------------------
 
@@ -197,7 +215,7 @@ class Command(BaseCommand):
 
         home = HomePage.objects.order_by("path").first()
         if home is None:
-            raise CommandError("Die Wegwerf-Datenbank hat keine Startseite.")
+            raise BenchError("Die Wegwerf-Datenbank hat keine Startseite.")
         index = home.add_child(
             instance=WorkshopSeriesIndexPage(title="Workshops", slug="workshops")
         )
@@ -298,10 +316,8 @@ class Command(BaseCommand):
                 smtp.sendmail("buero@verbund.example", [row.person.email], raw)
             elapsed = time.perf_counter() - started
         if sink.total != messages:
-            raise CommandError("Die SMTP-Senke hat nicht alle Testnachrichten angenommen.")
-        self.stdout.write(
-            f"SMTP-Senke: {messages} Nachrichten zu {len(raw)} Bytes in {elapsed:.2f} s"
-        )
+            raise BenchError("Die SMTP-Senke hat nicht alle Testnachrichten angenommen.")
+        print(f"SMTP-Senke: {messages} Nachrichten zu {len(raw)} Bytes in {elapsed:.2f} s")
         return messages / elapsed
 
     def deliver(self, count, redis_url, queue, sink, processes, timeout):
@@ -323,12 +339,12 @@ class Command(BaseCommand):
                     failed = Notification.objects.exclude(
                         state__in=[State.SENT, State.PENDING]
                     ).first()
-                    raise CommandError(f"Zustellung fehlgeschlagen: {failed.last_error}")
+                    raise BenchError(f"Zustellung fehlgeschlagen: {failed.last_error}")
                 for process, log in processes:
                     if process.poll() is not None:
-                        raise CommandError(f"Ein Worker hat sich beendet:\n{_tail(log)}")
+                        raise BenchError(f"Ein Worker hat sich beendet:\n{_tail(log)}")
                 if time.perf_counter() - started > timeout:
-                    raise CommandError(
+                    raise BenchError(
                         f"Nach {timeout} s erst {states.get(State.SENT, 0)} von {count} "
                         "Erinnerungen zugestellt."
                     )
@@ -383,7 +399,7 @@ class Command(BaseCommand):
         deadline = time.monotonic() + timeout
         while not app.control.ping(destination=[f"{name}@{socket.gethostname()}"], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise CommandError(f"Der Worker ist nicht gestartet:\n{_tail(log_path)}")
+                raise BenchError(f"Der Worker ist nicht gestartet:\n{_tail(log_path)}")
 
     def stop_worker(self, process):
         if process.poll() is None:
@@ -393,6 +409,24 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+def default_redis_url():
+    return settings.REDIS_URL or "redis://127.0.0.1:6379/0"
+
+
+def redis_answers(url):
+    try:
+        _ping(url)
+    except Exception:
+        return False
+    return True
+
+
+def _ping(url):
+    import redis
+
+    redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
 
 
 def _content_type(obj):
@@ -451,7 +485,7 @@ class _PostgresScratch:
         with self.connection._nodb_cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{self.name}"')
         self._use(self.name)
-        self.command.stdout.write(f"Wegwerf-Datenbank {self.name}: Migrationen …")
+        print(f"Wegwerf-Datenbank {self.name}: Migrationen …")
         call_command("migrate", verbosity=0, interactive=False)
         s = self.connection.settings_dict
         user = quote(s.get("USER") or "")
@@ -482,7 +516,7 @@ class _SqliteScratch:
         path = self.folder / "bench.sqlite3"
         self.connection.close()
         self.connection.settings_dict["NAME"] = str(path)
-        self.command.stdout.write(f"Wegwerf-Datenbank {path}: Migrationen …")
+        print(f"Wegwerf-Datenbank {path}: Migrationen …")
         call_command("migrate", verbosity=0, interactive=False)
         return f"sqlite:///{path}"
 
@@ -490,3 +524,7 @@ class _SqliteScratch:
         self.connection.close()
         self.connection.settings_dict["NAME"] = self.original
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    run(main)

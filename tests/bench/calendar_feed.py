@@ -1,5 +1,7 @@
 """Time how long a calendar client waits for a feed of many events.
 
+    python -m tests.bench.calendar_feed [--events 1000] [--rounds 3]
+
 The feed is fetched the way a calendar app fetches it: an HTTP GET of the series feed
 through the whole request stack (middleware, queries, building, response). "Neu erzeugt"
 is the first fetch after the dates changed (nothing cached), "aus dem Cache" the next
@@ -7,51 +9,58 @@ fetch of the unchanged feed. Each figure is the median of ``--rounds`` rounds; b
 every round all dates are touched, so the cold fetch really builds the feed again.
 
 The dates are created in a transaction that is rolled back afterwards, so the database
-is left as it was (the cache keeps a few entries that nothing will ask for again).
+is left as it was (the cache keeps a few entries that nothing will ask for again). It needs
+a published workshop series (``manage.py seed_demo``).
 """
 
+import argparse
 import statistics
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.http.request import validate_host
-from django.test import Client
-from django.urls import reverse
-from django.utils import timezone
+from tests.bench import BenchError, run
 
-from cms.models import WorkshopSeriesPage
-from workshops.models import DatePart, WorkshopDate
+DESCRIPTION = (
+    "Ruft einen Kalender-Feed mit N Terminen wie ein Kalenderprogramm ab und gibt die "
+    "Dauer in Sekunden aus (neu erzeugt und aus dem Cache)."
+)
 
 
 class Rollback(Exception):
     pass
 
 
-class Command(BaseCommand):
-    help = (
-        "Ruft einen Kalender-Feed mit N Terminen wie ein Kalenderprogramm ab und gibt die "
-        "Dauer in Sekunden aus (neu erzeugt und aus dem Cache)."
+def parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.calendar_feed", description=DESCRIPTION
     )
+    parser.add_argument(
+        "--events", type=int, default=1000, help="Anzahl der Termine im Feed (Standard: 1000)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="Durchgänge; ausgegeben wird der Median (Standard: 3)",
+    )
+    return parser
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--events", type=int, default=1000, help="Anzahl der Termine im Feed (Standard: 1000)"
-        )
-        parser.add_argument(
-            "--rounds",
-            type=int,
-            default=3,
-            help="Durchgänge; ausgegeben wird der Median (Standard: 3)",
-        )
 
-    def handle(self, *args, events, rounds, **options):
+def main(argv=None):
+    options = parser().parse_args(argv)
+    CalendarBench().run(options.events, options.rounds)
+
+
+class CalendarBench:
+    def run(self, events, rounds):
+        from django.db import transaction
+
+        from cms.models import WorkshopSeriesPage
+
         series = WorkshopSeriesPage.objects.live().order_by("pk").first()
         if series is None:
-            raise CommandError(
+            raise BenchError(
                 "Es gibt keine veröffentlichte Workshopreihe; bitte zuerst seed_demo ausführen."
             )
         try:
@@ -60,12 +69,20 @@ class Command(BaseCommand):
                 raise Rollback
         except Rollback:
             pass
-        self.stdout.write(
+        print(
             f"{events} Termine ({count} Ereignisse im Feed): {cold:.3f} s neu erzeugt, "
             f"{warm:.3f} s aus dem Cache, {size} Bytes"
         )
 
     def measure(self, series, count, rounds):
+        from django.conf import settings
+        from django.http.request import validate_host
+        from django.test import Client
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from workshops.models import DatePart, WorkshopDate
+
         start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
         dates = WorkshopDate.objects.bulk_create(
             WorkshopDate(
@@ -115,5 +132,9 @@ class Command(BaseCommand):
     def fetch(self, client, url):
         response = client.get(url, secure=self.secure)
         if response.status_code != 200:
-            raise CommandError(f"{url} antwortet mit {response.status_code}.")
+            raise BenchError(f"{url} antwortet mit {response.status_code}.")
         return response.content
+
+
+if __name__ == "__main__":
+    run(main)
