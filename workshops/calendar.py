@@ -53,6 +53,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vCalAddress
 from icalendar.parser import Contentline
 
+from cms.models import OfficeSettings, WorkshopSeriesPage
 from verbund.links import absolute_url, site_domain
 from verbund.text import without_direction_controls
 from workshops.ical_folding import component_to_ical, foldline
@@ -73,8 +74,6 @@ def dates_for_calendar(queryset):
     Series and topics come with the dates (one shared instance per series, which is
     quicker for big feeds than joining the page to every date); parts in order.
     """
-    from cms.models import WorkshopSeriesPage
-
     if queryset.query.select_related:
         queryset = queryset.select_related("series", "series__topic")
     else:
@@ -360,8 +359,6 @@ def _calendar_head(method, name, years):
 
 def organizer():
     """(email, name) of the coordination office."""
-    from cms.models import OfficeSettings
-
     default_name, default_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     office = OfficeSettings.for_default_site()
     return office.email or default_email, office.office_name or default_name
@@ -449,8 +446,6 @@ def feed_for(queryset, *, name, now=None):
     cache key; an unchanged feed comes from the cache with its ETag, a changed one is
     built from the same rows. The same file as `feed_calendar`.
     """
-    from cms.models import WorkshopSeriesPage
-
     now = now or timezone.now()
     if not queryset.ordered:  # e.g. grouped for an aggregate: Django drops Meta.ordering
         queryset = queryset.order_by(*WorkshopDate._meta.ordering)

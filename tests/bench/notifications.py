@@ -212,6 +212,7 @@ class NotificationBench:
         from tasks.models import Notification
         from tasks.services import outbox
         from workshops.models import DatePart, Enrolment, WorkshopDate
+        from workshops.services.notifications import Kind
 
         home = HomePage.objects.order_by("path").first()
         if home is None:
@@ -278,7 +279,7 @@ class NotificationBench:
             batch_size=2000,
         )
         due = timezone.now() - timedelta(seconds=1)
-        kind = Notification.Kind.REMINDER
+        kind = Kind.REMINDER
         version = f"1d-s{date.sequence}"
         rows = Notification.objects.bulk_create(
             (
