@@ -62,12 +62,20 @@ def for_request(request):
 
     FirmChoiceError "no_firm" for someone who manages no firm.
     """
+    stored = _stored_id(request.session)
+    if stored is not None:
+        try:
+            return decide(request.user, stored)
+        except FirmChoiceError as error:
+            if error.code == "no_firm":
+                raise
+    # No choice, or one that is malformed or no longer valid: forget it.
+    request.session.pop(SESSION_KEY, None)
     try:
-        return decide(request.user, _stored_id(request.session))
+        return decide(request.user)
     except FirmChoiceError as error:
         if error.code == "no_firm":
             raise
-        request.session.pop(SESSION_KEY, None)
         return None
 
 
