@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,14 +45,14 @@ def choose_firm(request):
     if back.split("?")[0] == here:
         back = reverse("members:dashboard")
     if not service.has_choice(request.user):
-        return redirect(back)
+        return HttpResponseRedirect(back)
     form = ChooseFirmForm(
         request.POST or None, user=request.user, initial={"firm": current.pk if current else None}
     )
     if request.method == "POST" and form.is_valid():
         firm = service.choose(request, form.cleaned_data["firm"])
         messages.success(request, _("Sie handeln jetzt für %(firm)s.") % {"firm": firm.name})
-        return redirect(back)
+        return HttpResponseRedirect(back)
     return render(
         request,
         "members/acting_firm/choose.html",
