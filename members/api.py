@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, field_validator
 
-from members.models import Person
+from members.models import Person, managed_firm_ids
 from members.services import people
 from members.services.calendar_feeds import personal_feed_url
 from verbund.api_contract import (
@@ -21,7 +21,7 @@ from verbund.api_contract import (
     IsoDate,
     Pagination,
     PathId,
-    QueryId,
+    QueryFirm,
     QueryText,
     email_field,
     error_responses,
@@ -144,6 +144,21 @@ def _employees(user):
     return Person.objects.managed_by(user).filter(erased_at__isnull=True)
 
 
+def acting_firm(user, firm_id):
+    """The firm an endpoint that acts for one firm works for, from its `firm` parameter.
+
+    The firm named (404 for one the account does not manage); without `firm` None (all
+    the account may see, as for an account with one firm), except for firm admins and
+    contacts of several firms: 400 `firm_required`.
+    """
+    if firm_id is None and (user.is_staff or len(managed_firm_ids(user)) <= 1):
+        return None
+    try:
+        return people.firm_for(user, firm_id)
+    except people.PeopleError as error:
+        raise _api_error(error) from None
+
+
 # What a refused change to the people answers over the API.
 PEOPLE_ERROR_STATUS = {
     "duplicate_email": 409,
@@ -191,21 +206,20 @@ def me(request):
     summary="Beschäftigte auflisten",
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def list_employees(request, email: QueryText = None, firm: QueryId = None):
+def list_employees(request, email: QueryText = None, firm: QueryFirm = None):
     """People of the own firm (the coordination office: of all firms), sorted by name.
 
-    `email` finds a person by address; `firm` narrows the list to one firm (404 for a
-    firm that does not exist or that the account does not manage).
+    `email` finds a person by address; `firm` names the firm (404 for a firm that does not
+    exist or that the account does not manage; 400 `firm_required` without it for an
+    account that manages several firms).
     """
     user = _require_manager(request.user)
     found = _employees(user).order_by("last_name", "first_name", "pk")
     if email:
         found = found.filter(email__iexact=email.strip())
-    if firm is not None:
-        try:
-            found = found.filter(firm=people.firm_for(user, firm))
-        except people.PeopleError as error:
-            raise _api_error(error) from None
+    chosen = acting_firm(user, firm)
+    if chosen is not None:
+        found = found.filter(firm=chosen)
     return found
 
 
@@ -224,12 +238,21 @@ def get_employee(request, person_id: PathId):
     response={201: EmployeeOut, **error_responses(400, 401, 403, 404, 409, 413)},
     summary="Person anlegen",
 )
-def create_employee(request, payload: EmployeeIn):
+def create_employee(request, payload: EmployeeIn, firm: QueryFirm = None):
     """Create a person (role: employee). 409 if the firm already has the email address,
-    404 for a `firm` that does not exist or that the account does not manage."""
+    404 for a `firm` that does not exist or that the account does not manage, 400
+    `firm_required` without `firm` for an account that manages several firms. The firm
+    may be named as query parameter or in the body; two different ones: 409."""
     user = _require_manager(request.user)
+    if firm is not None and payload.firm is not None and firm != payload.firm:
+        raise ApiError(
+            409,
+            _("Der Parameter firm und das Feld firm nennen verschiedene Unternehmen."),
+            {"firm": [_("Bitte nennen Sie ein Unternehmen, nicht zwei.")]},
+            code="conflicting_firm",
+        )
     try:
-        firm = people.firm_for(user, payload.firm)
+        firm = people.firm_for(user, firm if firm is not None else payload.firm)
         person = people.add_person(firm, payload.model_dump(exclude={"firm"}), user, source="api")
     except people.PeopleError as error:
         raise _api_error(error) from None

@@ -90,6 +90,20 @@ class District(models.Model):
         return self.name
 
 
+class FirmQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """The active member firms `user` acts for as firm admin or contact."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=managed_firm_ids(user))
+
+    def administered_by(self, user):
+        """The active member firms `user` administers (role admin)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=administered_firm_ids(user))
+
+
 class Firm(models.Model):
     """A member firm (or an applicant for membership)."""
 
@@ -156,6 +170,8 @@ class Firm(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
 
+    objects = FirmQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Mitgliedsunternehmen")
         verbose_name_plural = _("Mitgliedsunternehmen")
@@ -217,22 +233,29 @@ def administered_firm_ids(user):
 class FirmScopedQuerySet(models.QuerySet):
     """The one place that scopes firm data by the requesting user.
 
-    Staff see everything; firm admins and contacts see their own firm; everybody else
+    Staff see everything; firm admins and contacts see their own firms; everybody else
     sees only what belongs to them personally. `firm_field` names the path to the firm,
-    `person_field` the path to the person the row is about.
+    `person_field` the path to the person the row is about ("" for a person itself).
     """
 
     firm_field = "firm"
     person_field = None
+
+    def _managed(self, user):
+        return Q(**{f"{self.firm_field}__in": managed_firm_ids(user)})
+
+    def _own(self, user):
+        path = f"{self.person_field}__user" if self.person_field else "user"
+        return Q(**{path: user})
 
     def for_user(self, user):
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
             return self
-        scope = Q(**{f"{self.firm_field}__in": managed_firm_ids(user)})
+        scope = self._managed(user)
         if self.person_field is not None:
-            scope |= Q(**{f"{self.person_field}__user": user})
+            scope |= self._own(user)
         return self.filter(scope)
 
     def managed_by(self, user):
@@ -241,16 +264,17 @@ class FirmScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        return self.filter(**{f"{self.firm_field}__in": managed_firm_ids(user)})
+        return self.filter(self._managed(user))
+
+    def own_or_managed(self, user):
+        """Rows about `user` personally or of a firm they manage; staff get no more either."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(self._own(user) | self._managed(user))
 
 
 class PersonQuerySet(FirmScopedQuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff:
-            return self
-        return self.filter(Q(firm__in=managed_firm_ids(user)) | Q(user=user))
+    person_field = ""
 
     def current(self):
         return self.filter(left_on__isnull=True)
@@ -271,13 +295,14 @@ class Person(models.Model):
     firm = models.ForeignKey(
         Firm, verbose_name=_("Unternehmen"), on_delete=models.PROTECT, related_name="people"
     )
-    user = models.OneToOneField(
+    # One account may belong to people of several firms (a group with two GmbHs), once each.
+    user = models.ForeignKey(
         User,
         verbose_name=_("Konto"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="person",
+        related_name="people",
     )
     role = models.CharField(_("Rolle"), max_length=10, choices=Role.choices, default=Role.EMPLOYEE)
     first_name = models.CharField(_("Vorname"), max_length=150)
@@ -300,7 +325,12 @@ class Person(models.Model):
                 fields=["firm", "email"],
                 condition=~Q(email=""),
                 name="person_unique_email_per_firm",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["firm", "user"],
+                condition=Q(user__isnull=False),
+                name="person_one_account_per_firm",
+            ),
         ]
 
     def __str__(self):

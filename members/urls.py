@@ -1,6 +1,7 @@
 from django.urls import path
 
 from members.views import (
+    acting_firm,
     dashboard,
     invitations,
     onboarding,
@@ -36,7 +37,8 @@ urlpatterns = [
     ),
     path("firma/personen/<int:person_id>/bearbeiten/", people.person_edit, name="person_edit"),
     path("firma/personen/<int:person_id>/ausgeschieden/", people.person_left, name="person_left"),
-    # dashboard
+    # dashboard and the firm someone acts for
+    path("firma/waehlen/", acting_firm.choose_firm, name="choose_firm"),
     path("firma/", dashboard.dashboard, name="dashboard"),
     path("firma/<int:firm_id>/", dashboard.dashboard, name="dashboard_firm"),
     # tokens

@@ -258,4 +258,4 @@ def test_admin_who_left_or_of_a_non_member_firm_manages_nothing(firms):
 
     for user in (User.objects.get(pk=a["admin"].user_id), User.objects.get(pk=b["admin"].user_id)):
         assert not Person.objects.managed_by(user).exists()
-        assert set(Person.objects.for_user(user)) == {user.person}
+        assert set(Person.objects.for_user(user)) == set(user.people.all())

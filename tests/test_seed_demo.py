@@ -109,8 +109,8 @@ def test_named_demo_accounts_log_in_with_the_demo_password(settings, client):
             assert user.get_full_name() == "Sabine Brenner"
         else:
             firm_name, role = membership
-            assert user.person.firm.name == firm_name
-            assert user.person.role == role
+            assert user.people.get().firm.name == firm_name
+            assert user.people.get().role == role
             assert not user.is_staff
 
 

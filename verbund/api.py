@@ -32,12 +32,17 @@ Im Browser gilt auch die Anmeldung an der Website (mit CSRF-Schutz).
 **Fehler** sind immer JSON: `{"message": "…", "code": "…"}`, bei Eingaben, die nicht
 passen, zusätzlich `{"errors": {"feld": ["…"]}}`. `message` ist für Menschen, `code` für
 Programme. 400 `invalid`: die Eingabe entspricht nicht dem Schema (Typ, Länge, Pflichtfeld,
-Wertebereich). 401 `not_authenticated`: nicht angemeldet oder Token ungültig.
+Wertebereich); 400 `firm_required`: das Konto verwaltet mehrere Unternehmen, und der
+Parameter `firm` fehlt. 401 `not_authenticated`: nicht angemeldet oder Token ungültig.
 403 `forbidden`: keine Berechtigung. 404 `not_found`: nicht gefunden, auch Objekte anderer
 Unternehmen und Filterwerte, die nichts Bestehendes bezeichnen (ein unbekanntes Thema, ein
 fremdes Unternehmen). 409: Konflikt, etwa `duplicate_email` oder eine Regel der Anmeldung
 (`deadline_passed`, `no_seat`, …). Steuerzeichen (etwa ein Nullbyte) in Adresse, Parametern
 oder JSON-Texten: 400 `control_characters`; ein Inhalt über 2,5 MB: 413 `too_large`.
+
+**Unternehmen:** Wer mehrere Unternehmen verwaltet, nennt bei Endpunkten, die für ein
+Unternehmen handeln (`GET`/`POST /employees`, `GET`/`POST /enrolments`), dessen Id im
+Query-Parameter `firm`; wer eines verwaltet, braucht ihn nicht.
 
 **Seiten:** Listen antworten mit `{"items": […], "count": N}`; Parameter `page` (ab 1)
 und `page_size` (Standard 20, höchstens 100).

@@ -128,6 +128,19 @@ BodyId = Annotated[int, Field(ge=1, le=LARGEST_ID), BeforeValidator(_json_intege
 PathId = Annotated[int, Path(..., ge=1, le=LARGEST_ID)]
 QueryText = Annotated[str | None, Query(None, pattern=PLAIN_TEXT)]
 QueryId = Annotated[int | None, Query(None, ge=1, le=LARGEST_ID)]
+# The firm an endpoint acts for (members.services.acting_firm), on reads and writes alike.
+QueryFirm = Annotated[
+    int | None,
+    Query(
+        None,
+        ge=1,
+        le=LARGEST_ID,
+        description="Id des Unternehmens, für das das Konto handelt: nötig für Konten, die "
+        "mehrere Unternehmen verwalten (sonst 400 `firm_required`), und für die "
+        "Koordinierungsstelle, um auf ein Unternehmen einzugrenzen. Ein Unternehmen, das das "
+        "Konto nicht verwaltet: 404 `not_found`.",
+    ),
+]
 QueryDate = Annotated[date | None, BeforeValidator(_iso_date), Query(None)]
 
 

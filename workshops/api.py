@@ -13,6 +13,8 @@ from pydantic import ConfigDict, StrictBool
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 
 from cms.models import WorkshopSeriesPage
+from members.api import acting_firm
+from members.models import Person
 from verbund.api_contract import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
@@ -21,6 +23,7 @@ from verbund.api_contract import (
     Pagination,
     PathId,
     QueryDate,
+    QueryFirm,
     QueryId,
     QueryText,
     error_responses,
@@ -300,15 +303,22 @@ def get_offer(request, offer_id: PathId):
         "Die Anmeldungen, die das Konto sehen darf: Firmenadministrationen und "
         "Ansprechpersonen die ihres Unternehmens, Beschäftigte ihre eigenen, die "
         "Koordinierungsstelle alle. Neueste zuerst. Filter: `date` (Id des Termins), "
-        "`status` (confirmed, waitlisted, offered, cancelled, declined, expired). Ein "
-        "unbekannter Status ergibt 400, ein unbekannter Termin 404."
+        "`status` (confirmed, waitlisted, offered, cancelled, declined, expired), `firm` "
+        "(das Unternehmen, für das das Konto handelt). Ein unbekannter Status ergibt 400, "
+        "ein unbekannter Termin 404."
     ),
 )
 @paginate(Pagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_enrolments(
-    request, date: QueryId = None, status: query_choice(Enrolment.Status.values) = None
+    request,
+    date: QueryId = None,
+    status: query_choice(Enrolment.Status.values) = None,
+    firm: QueryFirm = None,
 ):
     enrolments = _enrolments(request.user).order_by("-created_at", "-pk")
+    chosen = acting_firm(request.user, firm)
+    if chosen is not None:
+        enrolments = enrolments.filter(person__firm=chosen)
     if status:
         if status not in Enrolment.Status.values:
             raise invalid(
@@ -333,10 +343,14 @@ def list_enrolments(
         "`message` und `code`: 404 `not_found` (unbekannter Termin oder Person eines "
         "anderen Unternehmens), 409 `deadline_passed`, `already_enrolled`, `no_seat` "
         "(kein Platz und `waitlist` false, auch bei erreichter Höchstzahl je Unternehmen), "
-        "`cancelled`, `not_open`, `person_left`; 503 `busy`."
+        "`cancelled`, `not_open`, `person_left`; 503 `busy`. `firm` nennt das Unternehmen, "
+        "für das das Konto handelt; die Person muss zu ihm gehören."
     ),
 )
-def create_enrolment(request, payload: EnrolmentIn):
+def create_enrolment(request, payload: EnrolmentIn, firm: QueryFirm = None):
+    chosen = acting_firm(request.user, firm)
+    if chosen is not None and not Person.objects.filter(pk=payload.employee, firm=chosen).exists():
+        raise ApiError(404, _("Nicht gefunden."), code="not_found")
     try:
         (enrolment,) = enrolment_service.enrol(
             date_id=payload.offer,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Firm, Invitation, Person, managed_firm_ids
+from members.services import acting_firm
 from workshops.models import DatePart, Enrolment, WorkshopDate
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -54,12 +55,19 @@ class Dashboard:
         return sum(len(row.waitlist) for row in self.people)
 
 
-def dashboard_firm(user, firm_id=None):
-    """The firm whose dashboard `user` may see.
+class FirmNotChosen(Exception):
+    """The user manages several firms and has not chosen the one they act for."""
 
-    Firm admins and contacts see their own firm, the coordination office any firm by id.
-    Anybody else gets PermissionDenied; a firm the user does not manage is not found.
+
+def dashboard_firm(request, firm_id=None):
+    """The firm whose dashboard the signed-in user may see.
+
+    Firm admins and contacts see the firm they act for (FirmNotChosen while they manage
+    several and have not chosen) or, by id, another firm they manage; the coordination
+    office any firm by id. Anybody else gets PermissionDenied; a firm the user does not
+    manage is not found.
     """
+    user = request.user
     firm_ids = managed_firm_ids(user)
     if not user.is_staff and not firm_ids:
         raise PermissionDenied(
@@ -68,7 +76,10 @@ def dashboard_firm(user, firm_id=None):
     if firm_id is None:
         if not firm_ids:
             raise PermissionDenied(_("Ihr Konto gehört zu keinem Mitgliedsunternehmen."))
-        firm_id = min(firm_ids)
+        firm = acting_firm.for_request(request)
+        if firm is None:
+            raise FirmNotChosen
+        return firm
     elif not user.is_staff and firm_id not in firm_ids:
         raise Http404
     firm = Firm.objects.filter(pk=firm_id).first()

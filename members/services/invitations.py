@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Firm, Invitation, Person, administered_firm_ids
+from members.models import Invitation, Person, administered_firm_ids
 from verbund.audit import record
 
 VALID_DAYS = 14
@@ -145,8 +145,8 @@ def accept_invitation(invitation, user):
             % {"email": invitation.email},
             code="other_email",
         )
-    existing = Person.objects.filter(user=user).first()
-    if existing is not None and existing.firm_id != invitation.firm_id:
+    existing = Person.objects.filter(user=user, firm=invitation.firm).first()
+    if existing is None and Person.objects.filter(user=user).exists():
         raise InvitationError(
             _(
                 "Ihr Konto gehört bereits zu einem anderen Unternehmen. Bitte wenden Sie sich an "
@@ -180,11 +180,9 @@ def accept_invitation(invitation, user):
 # --- Inviting ------------------------------------------------------------------------------
 
 
-def administered_firm(user):
-    """The active member firm `user` administers (role admin), or None."""
-    if not user.is_authenticated:
-        return None
-    return Firm.objects.filter(pk__in=administered_firm_ids(user)).order_by("pk").first()
+def administers(user, firm):
+    """Whether `user` administers `firm` (role admin of an active member firm)."""
+    return firm is not None and firm.pk in administered_firm_ids(user)
 
 
 def accounts_for_email(email):
@@ -192,7 +190,7 @@ def accounts_for_email(email):
     return (
         get_user_model()
         .objects.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email))
-        .select_related("person")
+        .prefetch_related("people")
         .distinct()
     )
 
@@ -204,10 +202,11 @@ def account_exists(email):
 def _check_invitable(firm, email, role, person=None):
     """InvitationError if `email` cannot be invited to `role` at `firm`."""
     for account in accounts_for_email(email):
-        linked = getattr(account, "person", None)
-        if linked is None:
+        linked_people = list(account.people.all())
+        if not linked_people:
             continue
-        if linked.firm_id != firm.pk:
+        linked = next((p for p in linked_people if p.firm_id == firm.pk), None)
+        if linked is None:
             raise InvitationError(
                 _(
                     "Die Adresse %(email)s gehört bereits zu einem Zugang bei einem anderen "

@@ -17,6 +17,7 @@ from members.models import Firm, Invitation, Person, managed_firm_ids
 from verbund.audit import record
 from verbund.text import DIRECTION_CONTROLS, FORMULA_START
 
+from . import acting_firm
 from .invitations import create_invitation
 
 MAX_IMPORT_ROWS = 1000
@@ -35,13 +36,6 @@ class PeopleError(Exception):
         self.field = field
 
 
-def managed_firm(user):
-    """The active member firm `user` manages as admin or contact, or None."""
-    if not user.is_authenticated:
-        return None
-    return Firm.objects.filter(pk__in=managed_firm_ids(user)).order_by("pk").first()
-
-
 def require_manager(user):
     """`user` if they may manage people (staff, firm admins and contacts), else PeopleError."""
     if user.is_staff or managed_firm_ids(user):
@@ -57,22 +51,23 @@ def require_manager(user):
 
 def firm_for(user, firm_id=None):
     """The firm `user` acts for: the one named (staff: any; others: one they manage), or
-    their only one. PeopleError (field "firm") when none can be chosen."""
+    their only one (members.services.acting_firm). PeopleError (field "firm") when none
+    can be chosen: "firm_required" (400) or "not_found" (404)."""
     if user.is_staff:
         if firm_id is None:
-            raise PeopleError(_("Bitte geben Sie das Unternehmen an."), field="firm")
+            raise PeopleError(
+                _("Bitte geben Sie das Unternehmen an."), code="firm_required", field="firm"
+            )
         firm = Firm.objects.filter(pk=firm_id).first()
         if firm is None:
             raise _unknown_firm()
         return firm
-    firm_ids = managed_firm_ids(user)
-    if firm_id is not None and firm_id not in firm_ids:
-        raise _unknown_firm()
-    if firm_id is None:
-        if len(firm_ids) != 1:
-            raise PeopleError(_("Bitte geben Sie das Unternehmen an."), field="firm")
-        (firm_id,) = firm_ids
-    return Firm.objects.get(pk=firm_id)
+    try:
+        return acting_firm.decide(user, firm_id)
+    except acting_firm.FirmChoiceError as error:
+        if error.code == "firm_required":
+            raise PeopleError(error.message, code=error.code, field="firm") from None
+        raise _unknown_firm() from None
 
 
 def _unknown_firm():

@@ -3,12 +3,16 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from members.services.dashboard import build_dashboard, dashboard_firm
+from members.permissions import choose_firm_first
+from members.services.dashboard import FirmNotChosen, build_dashboard, dashboard_firm
 
 
 @login_required
 def dashboard(request, firm_id=None):
-    firm = dashboard_firm(request.user, firm_id)
+    try:
+        firm = dashboard_firm(request, firm_id)
+    except FirmNotChosen:
+        return choose_firm_first(request)
     return render(
         request,
         "members/dashboard/dashboard.html",

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.adapter import remember_invitation
 from members.forms import InviteColleagueForm
 from members.models import Invitation, Person
+from members.permissions import firm_manager_required
 from members.services import invitations as service
 from members.services.invitations import InvitationError
 from verbund.links import next_url
@@ -27,11 +27,11 @@ def _invalid(request, error):
     )
 
 
-def _firm_or_403(user):
-    firm = service.administered_firm(user)
-    if firm is None:
+def _firm_or_403(request):
+    """The firm the user acts for, if they administer it."""
+    if not service.administers(request.user, request.firm):
         raise PermissionDenied(_("Nur die Firmenadministration kann Personen einladen."))
-    return firm
+    return request.firm
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,10 +74,10 @@ def invitation(request, token):
     return redirect("account_signup")
 
 
-@login_required
+@firm_manager_required
 @require_http_methods(["GET", "POST"])
 def invite_colleague(request):
-    firm = _firm_or_403(request.user)
+    firm = _firm_or_403(request)
     form = InviteColleagueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,10 +103,10 @@ def invite_colleague(request):
     return render(request, "members/invitations/colleagues.html", context)
 
 
-@login_required
+@firm_manager_required
 @require_POST
 def revoke_invitation(request, pk):
-    firm = _firm_or_403(request.user)
+    firm = _firm_or_403(request)
     invitation = get_object_or_404(Invitation.objects.managed_by(request.user), pk=pk, firm=firm)
     try:
         service.revoke_invitation(invitation, user=request.user)
@@ -120,10 +120,10 @@ def revoke_invitation(request, pk):
     return redirect("members:invite_colleague")
 
 
-@login_required
+@firm_manager_required
 @require_POST
 def invite_person(request, pk):
-    firm = _firm_or_403(request.user)
+    firm = _firm_or_403(request)
     person = get_object_or_404(
         Person.objects.managed_by(request.user).select_related("firm"), pk=pk, firm=firm
     )

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.models import Topic, WorkshopSeriesPage
-from members.models import Firm, administered_firm_ids
+from members.models import Firm
 from members.services import calendar_feeds
 from workshops.calendar import date_download, dates_for_calendar, feed_for, file_etag
 from workshops.models import Enrolment, WorkshopDate
@@ -190,7 +190,7 @@ def enrolment_file(request, enrolment_id):
 def account(request):
     user = request.user
     personal = calendar_feeds.has_personal_feed(user)
-    firms = list(Firm.objects.filter(pk__in=administered_firm_ids(user)).order_by("name"))
+    firms = list(Firm.objects.administered_by(user).order_by("name"))
     if request.method == "POST":
         target = request.POST.get("regenerate", "")
         if target == "person" and personal:

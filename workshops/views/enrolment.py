@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.models import Firm, Person, managed_firm_ids
+from members.models import Person, managed_firm_ids
 from members.permissions import firm_manager_required
 from verbund.links import next_url
 from workshops.models import ACTIVE, DatePart, Enrolment, WorkshopDate
@@ -47,10 +47,10 @@ def _public_date_or_404(date_id):
 
 
 def _enrolable_people(request):
-    """Current, not anonymised people of the firms the user manages."""
+    """Current, not anonymised people of the firm the user acts for."""
     return (
         Person.objects.managed_by(request.user)
-        .filter(firm_id__in=request.firm_ids, erased_at__isnull=True)
+        .filter(firm=request.firm, erased_at__isnull=True)
         .current()
         .select_related("firm")
         .order_by("last_name", "first_name", "pk")
@@ -81,6 +81,9 @@ def enrol(request, date_id):
             selected = {int(value) for value in request.POST.getlist("person")}
         except ValueError:
             raise Http404 from None
+        if Person.objects.filter(pk__in=selected).exclude(firm=request.firm).exists():
+            # Only people of the firm the user acts for, whatever else they manage.
+            raise Http404
         try:
             enrolments = service.enrol(
                 date_id=workshop_date.pk, person_ids=sorted(selected), by_user=request.user
@@ -113,9 +116,7 @@ def enrol(request, date_id):
             "selected": selected,
             "error": error,
             "deadline_passed": workshop_date.enrolment_deadline <= timezone.now(),
-            "firm_seats": service.seats_for_firms(
-                workshop_date, list(Firm.objects.filter(pk__in=request.firm_ids))
-            ),
+            "firm_seats": service.seats_for_firms(workshop_date, [request.firm]),
         },
         status=400 if error else 200,
     )
@@ -130,7 +131,7 @@ def result(request, date_id):
         raise Http404 from None
     enrolments = _with_positions(
         Enrolment.objects.managed_by(request.user)
-        .filter(date=workshop_date, pk__in=ids)
+        .filter(date=workshop_date, pk__in=ids, person__firm=request.firm)
         .order_by("person__last_name", "person__first_name", "pk")
     )
     if not enrolments:
@@ -218,7 +219,7 @@ def mine(request):
 def firm(request):
     enrolments = _with_positions(
         _upcoming_active(
-            Enrolment.objects.managed_by(request.user).filter(person__firm_id__in=request.firm_ids)
+            Enrolment.objects.managed_by(request.user).filter(person__firm=request.firm)
         )
     )
     groups = {}
@@ -237,10 +238,7 @@ def firm(request):
 def _own_or_managed(request, pk):
     """The enrolment if it belongs to the user or to a person of a firm they manage."""
     enrolment = (
-        Enrolment.objects.for_user(request.user)
-        .filter(
-            Q(person__user=request.user) | Q(person__firm_id__in=managed_firm_ids(request.user))
-        )
+        Enrolment.objects.own_or_managed(request.user)
         .select_related("date", "date__series", "person")
         .filter(pk=pk)
         .first()
