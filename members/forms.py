@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Firm, Person
-from members.services import onboarding
+from members.services import acting_firm, onboarding
 from members.services import people as people_service
 from members.services.tokens import NAME_MAX_LENGTH
 from verbund.forms import HoneypotForm
@@ -202,3 +202,21 @@ class TokenForm(forms.Form):
         ),
         error_messages={"required": _("Bitte geben Sie eine Bezeichnung ein.")},
     )
+
+
+class ChooseFirmForm(forms.Form):
+    firm = forms.ModelChoiceField(
+        label=_("Ich handle für"),
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Bitte wählen Sie ein Unternehmen."),
+            "invalid_choice": _("Bitte wählen Sie eines Ihrer Unternehmen."),
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = acting_firm.choosable(user)
+        self.fields["firm"].label_from_instance = lambda firm: firm.name_with_legal_form

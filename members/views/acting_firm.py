@@ -1,6 +1,5 @@
 """Someone who manages several member firms chooses the firm they act for."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,29 +7,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from members.forms import ChooseFirmForm
 from members.services import acting_firm as service
 from verbund.links import next_url
-
-
-class ChooseFirmForm(forms.Form):
-    firm = forms.ModelChoiceField(
-        label=gettext_lazy("Ich handle für"),
-        queryset=None,
-        empty_label=None,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy("Bitte wählen Sie ein Unternehmen."),
-            "invalid_choice": gettext_lazy("Bitte wählen Sie eines Ihrer Unternehmen."),
-        },
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = service.choosable(user)
-        self.fields["firm"].label_from_instance = lambda firm: firm.name_with_legal_form
 
 
 @login_required
