@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, field_validator
 
-from members.models import Person, managed_firm_ids
+from members.models import Person
 from members.services import people
 from members.services.calendar_feeds import personal_feed_url
 from verbund.api_contract import (
@@ -145,16 +145,9 @@ def _employees(user):
 
 
 def acting_firm(user, firm_id):
-    """The firm an endpoint that acts for one firm works for, from its `firm` parameter.
-
-    The firm named (404 for one the account does not manage); without `firm` None (all
-    the account may see, as for an account with one firm), except for firm admins and
-    contacts of several firms: 400 `firm_required`.
-    """
-    if firm_id is None and (user.is_staff or len(managed_firm_ids(user)) <= 1):
-        return None
+    """The firm a list endpoint narrows to (members.services.people.listed_firm)."""
     try:
-        return people.firm_for(user, firm_id)
+        return people.listed_firm(user, firm_id)
     except people.PeopleError as error:
         raise _api_error(error) from None
 

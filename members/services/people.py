@@ -70,6 +70,15 @@ def firm_for(user, firm_id=None):
         raise _unknown_firm() from None
 
 
+def listed_firm(user, firm_id=None):
+    """The firm a list narrows to: the one named, or None for all that `user` may see
+    (staff, and whoever manages one firm, when they name none). PeopleError as firm_for,
+    so that someone who manages several firms names the one they act for."""
+    if firm_id is None and (user.is_staff or len(managed_firm_ids(user)) <= 1):
+        return None
+    return firm_for(user, firm_id)
+
+
 def _unknown_firm():
     # The same answer for a firm that does not exist and one the caller does not manage.
     return PeopleError(
