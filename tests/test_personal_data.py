@@ -144,6 +144,28 @@ def test_export_lists_invitations_to_the_own_address(admin, firm):
 
 
 @pytest.mark.django_db
+def test_export_of_an_account_in_two_firms_holds_both_records_and_their_enrolments():
+    carola = UserFactory(email="c.brandt@brandt.example")
+    antriebe = PersonFactory(
+        firm=FirmFactory(name="Brandt Antriebe GmbH"), role=Person.Role.ADMIN, user=carola
+    )
+    service = PersonFactory(
+        firm=FirmFactory(name="Brandt Service GmbH"), role=Person.Role.CONTACT, user=carola
+    )
+    for person in (antriebe, service):
+        EnrolmentFactory(person=person, status=Enrolment.Status.CONFIRMED)
+
+    data = export_person_data(carola)
+
+    assert [record["firm"] for record in data["people"]] == [
+        "Brandt Antriebe GmbH",
+        "Brandt Service GmbH",
+    ]
+    assert data["person"]["firm"] == "Brandt Antriebe GmbH"
+    assert len(data["enrolments"]) == 2
+
+
+@pytest.mark.django_db
 def test_page_explains_the_export_and_json_also_via_format(client, markus):
     client.force_login(markus.user)
 

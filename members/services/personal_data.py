@@ -32,8 +32,27 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def _people_of(user):
+    """Every person record of the account: one per firm it belongs to."""
+    return list(Person.objects.filter(user=user).select_related("firm").order_by("pk"))
+
+
 def _person_of(user):
-    return Person.objects.filter(user=user).select_related("firm").first()
+    people = _people_of(user)
+    return people[0] if people else None
+
+
+def _person_data(person):
+    return {
+        "firm": person.firm.name,
+        "role": person.get_role_display(),
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "department": person.department,
+        "personnel_number": person.personnel_number,
+        "left_on": _iso(person.left_on),
+    }
 
 
 def _audit_entries(objects):
@@ -56,8 +75,11 @@ def _audit_entries(objects):
 
 
 def export_person_data(user):
-    """Everything the application stores about `user`, as a JSON-serialisable dict."""
-    person = _person_of(user)
+    """Everything the application stores about `user`, as a JSON-serialisable dict.
+    An account in several firms has a person record in each: "people" lists them all,
+    "person" is the first (as for an account in one firm)."""
+    people = _people_of(user)
+    person = people[0] if people else None
     data = {
         "exported_at": _iso(timezone.now()),
         "account": {
@@ -69,6 +91,7 @@ def export_person_data(user):
             "last_login": _iso(user.last_login),
         },
         "person": None,
+        "people": [_person_data(record) for record in people],
         "enrolments": [],
         "invitations": [],
         "api_tokens": [],
@@ -79,20 +102,11 @@ def export_person_data(user):
     about = [user]
 
     if person is not None:
-        about.append(person)
-        data["person"] = {
-            "firm": person.firm.name,
-            "role": person.get_role_display(),
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "email": person.email,
-            "department": person.department,
-            "personnel_number": person.personnel_number,
-            "left_on": _iso(person.left_on),
-        }
+        about.extend(people)
+        data["person"] = _person_data(person)
         enrolments = (
             Enrolment.objects.for_user(user)
-            .filter(person=person)
+            .filter(person__in=people)
             .select_related("date__series")
             .prefetch_related(
                 Prefetch("date__parts", queryset=DatePart.objects.order_by("starts_at"))
@@ -113,8 +127,8 @@ def export_person_data(user):
         ]
 
     invitation_scope = Q(email__iexact=user.email)
-    if person is not None:
-        invitation_scope |= Q(person=person)
+    if people:
+        invitation_scope |= Q(person__in=people)
     invitations = list(
         Invitation.objects.filter(invitation_scope).select_related("firm").order_by("created_at")
     )
@@ -149,9 +163,9 @@ def export_person_data(user):
         {"name": search.name, "filters": search.query, "created_at": _iso(search.created_at)}
         for search in SavedSearch.objects.filter(user=user).order_by("created_at", "pk")
     ]
-    notifications = Notification.objects.filter(
-        Q(user=user) | (Q(person=person) if person is not None else Q(pk__in=[]))
-    ).order_by("created_at", "pk")
+    notifications = Notification.objects.filter(Q(user=user) | Q(person__in=people)).order_by(
+        "created_at", "pk"
+    )
     data["emails"] = [
         {
             "kind": notification.get_kind_display(),
