@@ -3,13 +3,20 @@ import re
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import InvalidPage
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import formats, translation
-from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_cache_key,
+    learn_cache_key,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.translation import check_for_language, gettext
 
 from verbund.text import CONTROL_CHARACTERS
@@ -97,6 +104,55 @@ class CacheHeadersMiddleware:
         if match is not None and match.url_name == "wagtail_serve":
             return True
         return request.path.startswith(PUBLIC_PATH_PREFIXES)
+
+
+class PublicPageCacheMiddleware:
+    """The site's own copy of anonymous public pages (PAGE_CACHE=1), kept as long as a
+    shared cache may keep them (`s-maxage`), in the default cache.
+
+    Only what CacheHeadersMiddleware marked `public` is stored, so nothing personal ever
+    is; requests that carry the session cookie always go to the views. The key follows
+    the answer's `Vary` headers (the language cookie), as Django's cache framework does.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._may_share(request):
+            return self.get_response(request)
+        key = get_cache_key(request, PAGE_CACHE_PREFIX, "GET", cache=caches["default"])
+        if key is not None:
+            cached = caches["default"].get(key)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        control = response.get("Cache-Control", "")
+        if response.status_code == 200 and not response.streaming and "public" in control:
+            timeout = _shared_max_age(control)
+            if timeout:
+                key = learn_cache_key(
+                    request, response, timeout, PAGE_CACHE_PREFIX, cache=caches["default"]
+                )
+                caches["default"].set(key, response, timeout)
+        return response
+
+    @staticmethod
+    def _may_share(request):
+        return (
+            settings.PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+
+
+PAGE_CACHE_PREFIX = "pages"
+S_MAXAGE = re.compile(r"s-maxage=(\d+)")
+
+
+def _shared_max_age(control):
+    match = S_MAXAGE.search(control)
+    return int(match.group(1)) if match else 0
 
 
 # Wagtail 8's admin still writes inline scripts (chooser, date and inline-panel widgets)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "verbund.middleware.PublicPageCacheMiddleware",
     "verbund.middleware.CacheHeadersMiddleware",
     "verbund.middleware.ContentSecurityPolicyMiddleware",
     "verbund.middleware.PermissionsPolicyMiddleware",
@@ -81,6 +82,10 @@ MIDDLEWARE = [
     "members.middleware.StaffMfaMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# The site keeps its own copy of anonymous public pages for a minute (their s-maxage):
+# for a site without a caching reverse proxy in front.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=False)
 
 ROOT_URLCONF = "verbund.urls"
 WSGI_APPLICATION = "verbund.wsgi.application"

@@ -271,7 +271,7 @@ def list_offers(
             _("Die Eingaben sind ungültig."),
             {name: [message] for name, message in unknown.items()},
         )
-    return offers_service.find_offers(filters)
+    return offers_service.results(filters)
 
 
 @router.get(

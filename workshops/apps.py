@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,4 @@ class WorkshopsConfig(AppConfig):
         from workshops import signals
 
         signals.connect()
+        post_migrate.connect(signals.catalogue_after_migrate, sender=self)

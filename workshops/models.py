@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,16 +45,27 @@ class WorkshopDateQuerySet(models.QuerySet):
             first_start=Subquery(first_start[:1]),
         )
 
+    def with_catalogue_counts(self):
+        """`seats_taken`, `waitlist_length` and `first_start` as the catalogue stores them
+        (kept current with every change), instead of counting them again."""
+        return self.annotate(
+            seats_taken=F("catalogue_entry__seats_taken"),
+            waitlist_length=F("catalogue_entry__waitlist_length"),
+            first_start=F("catalogue_entry__first_start"),
+        )
+
     def public_upcoming(self):
-        """Dates the public may see: live series, not cancelled or done, starting later."""
+        """Dates the public may see: live series, not cancelled or done, starting later;
+        by their first start, from the catalogue's index."""
         return (
-            self.filter(series__live=True)
-            .exclude(status__in=[WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE])
-            .with_seat_counts()
-            .filter(first_start__gte=timezone.now())
+            self.filter(
+                catalogue_entry__visible=True,
+                catalogue_entry__first_start__gte=timezone.now(),
+            )
+            .with_catalogue_counts()
             .select_related("series", "series__topic")
             .prefetch_related(Prefetch("parts", queryset=DatePart.objects.order_by("starts_at")))
-            .order_by("first_start", "pk")
+            .order_by("catalogue_entry__first_start", "catalogue_entry__date_id")
         )
 
 
@@ -421,3 +433,79 @@ class Feedback(NotContent, models.Model):
 
     def __str__(self):
         return f"{self.enrolment_id}: {self.rating}/5"
+
+
+class CatalogueEntry(NotContent, models.Model):
+    """One offer as the finder searches it: what it filters and sorts on, stored and
+    indexed, so that no request aggregates over all dates. The catalogue service keeps it
+    current in the same transaction as the change it follows (workshops.services.catalogue).
+
+    Each kind of offer brings its own rows; today the office's workshop dates."""
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("Workshop des Verbunds")
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    date = models.OneToOneField(
+        WorkshopDate,
+        verbose_name=_("Termin"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="catalogue_entry",
+    )
+    series = models.ForeignKey(
+        "cms.WorkshopSeriesPage",
+        verbose_name=_("Workshopreihe"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # Shown to the public at all (a live series; not cancelled, not done). Whether it is
+    # still upcoming is decided per request on `first_start`.
+    visible = models.BooleanField(_("öffentlich"), default=False)
+    first_start = models.DateTimeField(_("Beginn"), null=True, blank=True)
+    last_end = models.DateTimeField(_("Ende"), null=True, blank=True)
+    topic = models.ForeignKey(
+        "cms.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    format = models.CharField(_("Format"), max_length=20, blank=True)
+    district = models.ForeignKey(
+        "members.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    price_member = models.DecimalField(
+        _("Preis für Mitglieder (EUR)"), max_digits=8, decimal_places=2, default=0
+    )
+    price_non_member = models.DecimalField(
+        _("Preis für Nichtmitglieder (EUR)"), max_digits=8, decimal_places=2, default=0
+    )
+    funded = models.BooleanField(_("Förderprogramm passt"), default=False)
+    capacity = models.PositiveIntegerField(_("Plätze"), null=True, blank=True)
+    seats_taken = models.PositiveIntegerField(_("belegte Plätze"), default=0)
+    waitlist_length = models.PositiveIntegerField(_("auf der Warteliste"), default=0)
+    has_free_seats = models.BooleanField(_("freie Plätze"), default=False)
+    # Lower-case words of title, teaser, target group, topic and description; PostgreSQL
+    # searches `search_vector` (its GIN index is made by a migration, PostgreSQL only).
+    search_text = models.TextField(_("Suchtext"), blank=True)
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("aktualisiert am"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Katalogeintrag")
+        verbose_name_plural = _("Katalogeinträge")
+        indexes = [
+            models.Index(
+                fields=["first_start", "date"],
+                condition=Q(visible=True),
+                name="catalogue_upcoming",
+            ),
+            models.Index(
+                fields=["series", "first_start"],
+                condition=Q(visible=True),
+                name="catalogue_series_upcoming",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}:{self.date_id}"

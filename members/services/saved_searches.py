@@ -124,7 +124,7 @@ def notify_new_dates(now=None):
     """Check every saved search of an active account once; write one email per search
     that has new dates. Returns how many emails were written."""
     now = now or timezone.now()
-    upcoming_ids = set(offers.upcoming().values_list("pk", flat=True))
+    upcoming_ids = set(offers.upcoming().values_list("date_id", flat=True))
     written = 0
     search_ids = SavedSearch.objects.filter(user__is_active=True).values_list("pk", flat=True)
     for search_id in search_ids:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshops.models import ACTIVE, DatePart, Enrolment, EnrolmentLog, WorkshopDate
-from workshops.services import notifications
+from workshops.services import catalogue, notifications
 from workshops.services.enrolment import EnrolmentError, NotFound, lock_dates, offer_free_seats
 
 # Changes participants must learn about: when and where the date takes place.
@@ -132,5 +132,7 @@ def cancel_date(date_id, by_user, reason):
         updated_at=now,
         cancelled_at=now,
     )
+    # Written with update(), which no signal sees: the catalogue drops the date here.
+    catalogue.refresh_dates([date.pk])
     notifications.date_cancelled(date, active, sequence=date.sequence + 1)
     return len(active)

@@ -4,27 +4,34 @@
     unknown_values(filters)  -> {field: message} for a format, topic or district that
                                 does not exist
     problems(filters)        -> the same, and a date range that ends before it starts
-    find_offers(filters)     -> upcoming public dates matching every filter, by date
+    results(filters)         -> upcoming public dates matching every filter, by date,
+                                loaded a page at a time
+    find_offers(filters)     -> the same as one queryset of dates
     facet_counts(filters)    -> for each option, how many dates it would give with the
-                                other filters applied (a fixed number of queries)
+                                other filters applied (one query, cached for a minute)
 
-Seat counts and the first start are correlated subqueries rather than joins with
-aggregates, so the same queryset can be grouped by topic, format or district for counts.
+Everything is asked of the catalogue (workshops.services.catalogue): first start, seats,
+topic, format, district, prices and the search text are stored there and indexed, so no
+request counts enrolments or parts.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Prefetch, Q
+from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.models import Topic, WorkshopSeriesPage
 from members.models import District
 from verbund.text import CONTROL_CHARACTERS
-from workshops.models import DatePart, WorkshopDate
+from workshops.models import CatalogueEntry, WorkshopDate
+from workshops.services import catalogue
 
 # Longer search texts are cut, not refused: nobody types more, and the search stays cheap.
 Q_MAX_LENGTH = 200
@@ -115,30 +122,36 @@ def problems(filters):
 
 # --- Queries ---------------------------------------------------------------------------------
 
+# Dates reach their catalogue row through this relation.
+ENTRY = "catalogue_entry__"
+
 
 def upcoming():
-    """Dates the public may see (live series, not cancelled or done, not begun), with
-    `first_start`, `seats_taken` and `waitlist_length`."""
-    return (
-        WorkshopDate.objects.filter(series__live=True)
-        .exclude(status__in=[WorkshopDate.Status.CANCELLED, WorkshopDate.Status.DONE])
-        .with_seat_counts()
-        .filter(first_start__gte=timezone.now())
-    )
+    """Catalogue rows the public may see (live series, not cancelled or done) that have
+    not begun."""
+    return CatalogueEntry.objects.filter(visible=True, first_start__gte=timezone.now())
 
 
-def matching_series_ids(text):
-    """Ids of live series whose text contains every word, by the site's search backend
-    (PostgreSQL full text on PostgreSQL)."""
-    words = NON_WORD.sub(" ", text).split()
+def search_words(text):
+    """The lower-case words of a search text; quotes, brackets or operators never reach
+    the search backend's syntax."""
+    return NON_WORD.sub(" ", text.lower()).replace("_", " ").replace("-", " ").split()
+
+
+def text_condition(text, prefix=""):
+    """Rows whose search text has every word; on PostgreSQL by the text index, matching
+    word beginnings ("Robot" finds "Robotik"), elsewhere as parts of words."""
+    words = search_words(text)
     if not words:
-        return []
-    results = (
-        WorkshopSeriesPage.objects.live()
-        .only("pk")
-        .search(" ".join(words), operator="and", order_by_relevance=False)
-    )
-    return [page.pk for page in results]
+        return Q(pk__in=[])
+    if catalogue.uses_text_index():
+        query = " & ".join(f"{word}:*" for word in words)
+        search = SearchQuery(query, search_type="raw", config=catalogue.SEARCH_CONFIG)
+        return Q(**{f"{prefix}search_vector": search})
+    condition = Q()
+    for word in words:
+        condition &= Q(**{f"{prefix}search_text__contains": word})
+    return condition
 
 
 # Midnight of an earlier day may not be expressible in UTC (year 1 in Berlin is year 0 in
@@ -153,64 +166,82 @@ def _day_start(day):
     )
 
 
-def _funded_series():
-    return WorkshopSeriesPage.objects.filter(funding_programmes__isnull=False).values("pk")
-
-
-def checkbox_condition(name):
+def checkbox_condition(name, prefix=""):
     if name == "free_only":
-        return Q(seats_taken__lt=F("capacity"))
+        return Q(**{f"{prefix}seats_taken__lt": F(f"{prefix}capacity")})
     if name == "member_free":
-        return Q(series__price_member=0)
-    return Q(series_id__in=_funded_series())
+        return Q(**{f"{prefix}price_member": 0})
+    return Q(**{f"{prefix}funded": True})
 
 
-def search_condition(filters):
-    """The condition for the search text, worked out once (one query on the search index)
-    and shared by the result list and the counts. None without a search text."""
-    return _text_condition(filters.q) if filters.q else None
-
-
-def _text_condition(text):
-    # Full text finds whole words anywhere in the series (body included); the substring
-    # match on title, teaser and topic finds the beginnings of words ("Robot" → "Robotik").
-    return (
-        Q(series_id__in=matching_series_ids(text))
-        | Q(series__title__icontains=text)
-        | Q(series__teaser__icontains=text)
-        | Q(series__topic__name__icontains=text)
-    )
-
-
-def _apply(offers, filters, skip=(), text_condition=None):
+def conditions(filters, prefix=""):
+    """{filter name: condition} for every filter that is set, on catalogue rows (or, with
+    `prefix=ENTRY`, on dates)."""
+    found = {}
     if filters.q:
-        offers = offers.filter(text_condition or _text_condition(filters.q))
+        found["q"] = text_condition(filters.q, prefix)
     if filters.date_from:
-        offers = offers.filter(first_start__gte=_day_start(filters.date_from))
+        found["date_from"] = Q(**{f"{prefix}first_start__gte": _day_start(filters.date_from)})
     # The last day the calendar knows has no day after it, and nothing lies beyond it.
     if filters.date_to and filters.date_to < date.max:
-        offers = offers.filter(first_start__lt=_day_start(filters.date_to + timedelta(days=1)))
-    if filters.topic and "topic" not in skip:
-        offers = offers.filter(series__topic__slug=filters.topic)
-    if filters.format and "format" not in skip:
-        offers = offers.filter(series__format=filters.format)
-    if filters.district and "district" not in skip:
-        offers = offers.filter(district__slug=filters.district)
+        end = _day_start(filters.date_to + timedelta(days=1))
+        found["date_to"] = Q(**{f"{prefix}first_start__lt": end})
+    if filters.topic:
+        found["topic"] = Q(**{f"{prefix}topic__slug": filters.topic})
+    if filters.format:
+        found["format"] = Q(**{f"{prefix}format": filters.format})
+    if filters.district:
+        found["district"] = Q(**{f"{prefix}district__slug": filters.district})
     for name in CHECKBOXES:
-        if getattr(filters, name) and name not in skip:
-            offers = offers.filter(checkbox_condition(name))
-    return offers
+        if getattr(filters, name):
+            found[name] = checkbox_condition(name, prefix)
+    return found
 
 
-def find_offers(filters, *, text_condition=None):
+def _matching(filters):
+    """The catalogue rows matching every filter, in the order of their index."""
+    return upcoming().filter(*conditions(filters).values()).order_by("first_start", "date_id")
+
+
+def find_offers(filters):
     """The dates matching every filter, earliest first, ready to show (series, topic,
-    district and parts loaded)."""
+    district and parts loaded; `first_start`, `seats_taken`, `waitlist_length` from the
+    catalogue)."""
     return (
-        _apply(upcoming(), filters, text_condition=text_condition)
-        .select_related("series", "series__topic", "district")
-        .prefetch_related(Prefetch("parts", queryset=DatePart.objects.order_by("starts_at")))
-        .order_by("first_start", "pk")
+        WorkshopDate.objects.public_upcoming()
+        .filter(*conditions(filters, ENTRY).values())
+        .select_related("district")
     )
+
+
+class OfferResults:
+    """The dates matching the filters, for a paginator: a page's ids come from the
+    catalogue's index, then only those dates are loaded, so a late page costs no more
+    than the first."""
+
+    def __init__(self, filters, count=None):
+        self.filters = filters
+        self._count = count
+
+    def count(self):
+        if self._count is None:
+            self._count = _matching(self.filters).count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("OfferResults are read a page (a slice) at a time")
+        page = _matching(self.filters).values("date_id")[index]
+        return list(
+            WorkshopDate.objects.public_upcoming().select_related("district").filter(pk__in=page)
+        )
+
+
+def results(filters, count=None):
+    return OfferResults(filters, count)
 
 
 # --- Counts per option -----------------------------------------------------------------------
@@ -232,36 +263,81 @@ class Facets:
     checkboxes: dict  # name -> count with that box ticked (and the other filters)
     # For "all topics", "all formats", "all districts": the count without that filter.
     totals: dict
+    results: int  # dates matching every filter
 
 
-def _grouped(offers, key):
-    return dict(offers.order_by().values_list(key).annotate(n=Count("pk")))
+# A count is at most this old; every change to the catalogue starts new ones at once.
+FACET_SECONDS = 60
+FACETS = (("topic", "topic_id"), ("format", "format"), ("district", "district_id"))
 
 
-def facet_counts(filters, *, text_condition=None):
-    """For each option of each filter, how many dates the finder would show if it were
-    chosen, the other filters staying as they are. Six queries, whatever the data."""
-    if filters.q and text_condition is None:
-        text_condition = _text_condition(filters.q)
-    base = upcoming()
+def _all_but(found, *names):
+    condition = Q()
+    for name, part in found.items():
+        if name not in names:
+            condition &= part
+    return condition
 
-    def others(*names):
-        return _apply(base, filters, skip=names, text_condition=text_condition)
 
-    topic_counts = _grouped(others("topic"), "series__topic")
-    format_counts = _grouped(others("format"), "series__format")
-    district_counts = _grouped(others("district"), "district")
-
+def _count(filters):
+    """The counts behind Facets, in one query: the rows matching the search text and the
+    dates, grouped by topic, format and district, each group counted once per filter left
+    out. Returns {"total": n, "topic": {id: n}, "format": {...}, "district": {...},
+    "checkboxes": {name: n}}."""
+    found = conditions(filters)
+    shared = [found.pop(name) for name in ("q", "date_from", "date_to") if name in found]
+    aggregates = {"total": Count("pk", filter=_all_but(found))}
+    for name, _column in FACETS:
+        aggregates[f"by_{name}"] = Count("pk", filter=_all_but(found, name))
     ticked = [name for name in CHECKBOXES if getattr(filters, name)]
-    box_counts = {}
     for name in CHECKBOXES:
-        condition = checkbox_condition(name)
+        condition = _all_but(found, *CHECKBOXES) & checkbox_condition(name)
         for other in ticked:
             if other != name:
                 condition &= checkbox_condition(other)
-        box_counts[name] = Count("pk", filter=condition)
-    checkboxes = others(*CHECKBOXES).order_by().aggregate(**box_counts)
+        aggregates[f"box_{name}"] = Count("pk", filter=condition)
+    groups = (
+        upcoming()
+        .filter(*shared)
+        .order_by()
+        .values(*(column for _name, column in FACETS))
+        .annotate(**aggregates)
+    )
+    counts = {"total": 0, "checkboxes": dict.fromkeys(CHECKBOXES, 0)}
+    counts.update({name: {} for name, _column in FACETS})
+    for group in groups:
+        counts["total"] += group["total"]
+        for name, column in FACETS:
+            key = group[column]
+            counts[name][key] = counts[name].get(key, 0) + group[f"by_{name}"]
+        for box in CHECKBOXES:
+            counts["checkboxes"][box] += group[f"box_{box}"]
+    return counts
 
+
+def counts(filters):
+    """_count(filters), shared for up to FACET_SECONDS by every request with the same
+    filters while the catalogue stays as it is."""
+    key = (
+        "offers:facets:"
+        + hashlib.sha256(f"{catalogue.version()}|{filters.query_string()}".encode()).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _count(filters)
+        cache.set(key, found, FACET_SECONDS)
+    return found
+
+
+def facet_counts(filters):
+    """For each option of each filter, how many dates the finder would show if it were
+    chosen, the other filters staying as they are."""
+    found = counts(filters)
+    topic_counts, format_counts, district_counts = (
+        found["topic"],
+        found["format"],
+        found["district"],
+    )
     topics = [
         Option(topic.slug, topic.name, topic_counts.get(topic.pk, 0), topic.slug == filters.topic)
         for topic in Topic.objects.order_by("name")
@@ -288,6 +364,7 @@ def facet_counts(filters, *, text_condition=None):
         topics=topics,
         formats=formats,
         districts=districts,
-        checkboxes=checkboxes,
+        checkboxes=found["checkboxes"],
         totals=totals,
+        results=found["total"],
     )

@@ -36,11 +36,10 @@ def offer_finder(request):
     form = OfferFinderForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
     filters = form.filters() if form.is_bound else offers.OfferFilters()
-    condition = offers.search_condition(filters)
-    facets = offers.facet_counts(filters, text_condition=condition)
+    facets = offers.facet_counts(filters)
     page, page_note = None, ""
     if valid:
-        results = offers.find_offers(filters, text_condition=condition)
+        results = offers.results(filters, count=facets.results)
         page, page_note = _page(results, request.GET.get("page"))
     query_string = filters.query_string()
     return render(
@@ -52,6 +51,10 @@ def offer_finder(request):
             "filters": filters,
             "facets": facets,
             "page_obj": page,
+            # A window of page links around the current one, not a link to every page.
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2)
+            if page
+            else [],
             "page_note": page_note,
             "query_string": query_string,
             "saved_search_query": query_string if valid else "",
