@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, StrictBool
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
+from wagtail.models import Site
 
 from cms.models import WorkshopSeriesPage
 from members.api import acting_firm
@@ -73,6 +74,20 @@ class LocationOut(Schema):
     district: str | None = Field(description="Name des Kreises")
 
 
+def _series_url(offer, context):
+    """The series page's address as `Page.url` gives it, with the site roots read once
+    per request instead of once per offer."""
+    request = context["request"]
+    roots = getattr(request, "_offer_site_roots", None)
+    if roots is None:
+        roots = request._offer_site_roots = Site.get_site_root_paths()
+    url_path = offer.series.url_path
+    for root in roots:
+        if url_path.startswith(root.root_path):
+            return absolute_url(url_path[len(root.root_path) - 1 :])
+    return absolute_url(offer.series.url)
+
+
 class OfferOut(Schema):
     id: int
     series: SeriesOut
@@ -88,8 +103,8 @@ class OfferOut(Schema):
     ical_url: str = Field(description="Absolute Adresse des Termins als Kalenderdatei (.ics)")
 
     @staticmethod
-    def resolve_series(obj):
-        return {"title": obj.series.title, "url": absolute_url(obj.series.url)}
+    def resolve_series(obj, context):
+        return {"title": obj.series.title, "url": _series_url(obj, context)}
 
     @staticmethod
     def resolve_topic(obj):
@@ -127,8 +142,8 @@ class OfferOut(Schema):
         return timezone.localtime(obj.enrolment_deadline)
 
     @staticmethod
-    def resolve_url(obj):
-        return f"{absolute_url(obj.series.url)}#termin-{obj.pk}"
+    def resolve_url(obj, context):
+        return f"{_series_url(obj, context)}#termin-{obj.pk}"
 
     @staticmethod
     def resolve_ical_url(obj):
