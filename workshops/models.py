@@ -435,6 +435,14 @@ class Feedback(NotContent, models.Model):
         return f"{self.enrolment_id}: {self.rating}/5"
 
 
+class CatalogueEntryQuerySet(models.QuerySet):
+    def version(self):
+        """Changes with every row written (their newest `updated_at`, from its index): part
+        of the key of whatever is kept of the catalogue."""
+        newest = self.aggregate(newest=models.Max("updated_at"))["newest"]
+        return newest.timestamp() if newest else 0
+
+
 class CatalogueEntry(NotContent, models.Model):
     """One offer as the finder searches it: what it filters and sorts on, stored and
     indexed, so that no request aggregates over all dates. The catalogue service keeps it
@@ -490,6 +498,8 @@ class CatalogueEntry(NotContent, models.Model):
     search_text = models.TextField(_("Suchtext"), blank=True)
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("aktualisiert am"), default=timezone.now, db_index=True)
+
+    objects = CatalogueEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Katalogeintrag")

@@ -11,7 +11,7 @@ from wagtail.search import index
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock
 from cms.pages.funding import FundingProgrammeIndexPage
 from cms.pages.topics import NewsIndexPage, NewsPage, Topic, TopicPage
-from workshops.models import WorkshopDate
+from workshops.models import CatalogueEntry, WorkshopDate
 
 
 class HomePage(Page):
@@ -50,6 +50,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["upcoming_dates"] = WorkshopDate.objects.public_upcoming()[:6]
+        context["catalogue_version"] = CatalogueEntry.objects.version()
         topic_pages = {page.topic_id: page for page in TopicPage.objects.live()}
         topics = list(Topic.objects.select_related("image"))
         for topic in topics:

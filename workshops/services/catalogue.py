@@ -20,7 +20,7 @@ import re
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -210,6 +210,4 @@ def fill_missing():
 
 
 def version():
-    """Changes with every row written (their newest `updated_at`, from its index)."""
-    newest = CatalogueEntry.objects.aggregate(newest=Max("updated_at"))["newest"]
-    return newest.timestamp() if newest else 0
+    return CatalogueEntry.objects.version()

@@ -235,9 +235,8 @@ class OfferResults:
         if not isinstance(index, slice):
             raise TypeError("OfferResults are read a page (a slice) at a time")
         page = _matching(self.filters).values("date_id")[index]
-        return list(
-            WorkshopDate.objects.public_upcoming().select_related("district").filter(pk__in=page)
-        )
+        # Still a queryset: a page whose list comes from the fragment cache asks nothing.
+        return WorkshopDate.objects.public_upcoming().select_related("district").filter(pk__in=page)
 
 
 def results(filters, count=None):
@@ -315,12 +314,19 @@ def _count(filters):
     return counts
 
 
-def counts(filters):
+def catalogue_version():
+    """Changes with every change to the catalogue: part of the key of whatever is kept
+    of it (counts, rendered lists). Ask once per request."""
+    return catalogue.version()
+
+
+def counts(filters, version=None):
     """_count(filters), shared for up to FACET_SECONDS by every request with the same
-    filters while the catalogue stays as it is."""
+    filters while the catalogue stays as it is (`version`, asked here if not given)."""
+    version = catalogue_version() if version is None else version
     key = (
         "offers:facets:"
-        + hashlib.sha256(f"{catalogue.version()}|{filters.query_string()}".encode()).hexdigest()
+        + hashlib.sha256(f"{version}|{filters.query_string()}".encode()).hexdigest()
     )
     found = cache.get(key)
     if found is None:
@@ -329,10 +335,10 @@ def counts(filters):
     return found
 
 
-def facet_counts(filters):
+def facet_counts(filters, version=None):
     """For each option of each filter, how many dates the finder would show if it were
     chosen, the other filters staying as they are."""
-    found = counts(filters)
+    found = counts(filters, version)
     topic_counts, format_counts, district_counts = (
         found["topic"],
         found["format"],

@@ -36,7 +36,8 @@ def offer_finder(request):
     form = OfferFinderForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
     filters = form.filters() if form.is_bound else offers.OfferFilters()
-    facets = offers.facet_counts(filters)
+    version = offers.catalogue_version()
+    facets = offers.facet_counts(filters, version)
     page, page_note = None, ""
     if valid:
         results = offers.results(filters, count=facets.results)
@@ -51,9 +52,10 @@ def offer_finder(request):
             "filters": filters,
             "facets": facets,
             "page_obj": page,
+            "catalogue_version": version,
             # A window of page links around the current one, not a link to every page.
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2)
-            if page
+            if page is not None
             else [],
             "page_note": page_note,
             "query_string": query_string,
