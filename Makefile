@@ -65,9 +65,13 @@ lint: $(VENV)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Benchmarks (tests/bench/) with small sizes; the calendar one needs the demo network, the
-# notification one Redis (left out without). Larger: make bench BENCH_ARGS="--events 1000".
+# Benchmarks (tests/bench/): the catalogue at 2,000 and 20,000 dates in a scratch database
+# (PostgreSQL with DATABASE_URL; wrk as the load generator), the calendar feed on the demo
+# network, the notification worker with Redis. See docs/performance.md.
 bench: $(VENV)/.installed
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true
+	# gunicorn serves with production settings, which read the hashed static files.
+	DEBUG=0 SECRET_KEY=collectstatic-only $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py migrate --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo >/dev/null
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)

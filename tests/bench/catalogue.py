@@ -111,7 +111,9 @@ def measure_size(database_url, redis_url, paths, *, seconds, clients, workers):
 
 
 def measure_cached_mix(database_url, redis_url, paths, *, seconds, clients, workers):
-    """All addresses in turn, with the site's page cache on: (floor, mix figures)."""
+    """All pages in turn (the API is not a page and is not kept), with the site's page
+    cache on: (floor, mix figures)."""
+    paths = {name: path for name, path in paths.items() if not path.startswith("/api/")}
     empty_cache(redis_url)
     with Server(database_url, redis_url, workers=workers, page_cache=True) as server:
         for path in paths.values():
@@ -205,7 +207,7 @@ def print_table(results):
         )
     _floor, mix = results["cached"]
     print(
-        f"{'Mischung aller Adressen, mit Seiten-Cache':<58} {mix['rps']:7.1f} "
+        f"{'Mischung aller Seiten, mit Seiten-Cache':<58} {mix['rps']:7.1f} "
         f"{mix['p50_ms']:7.1f} {mix['p95_ms']:7.1f} {mix['ratio']:7.3f} {CACHED_TARGET:6.2f} "
         f"{'':>11} {'':>12} {'':>7}  {'ok' if ok['cached_mix'] else 'VERFEHLT'}"
     )
